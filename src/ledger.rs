@@ -1,0 +1,442 @@
+//! Ledger: the distinct sources an article relies on, built from the findings'
+//! captured sources.
+//!
+//! Names are merged the way a reader merges them: "Hua Chunying" and later
+//! "Ms. Hua" are one person; "the Foreign Ministry" and "Foreign Ministry" are one
+//! office. Pronoun attributions ("she said") go to the nearest preceding named
+//! person when only one person is in view.
+
+use serde::Serialize;
+
+use crate::rules::{Finding, SourceKind};
+use crate::text::Segments;
+
+/// One source the article relies on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LedgerEntry {
+    /// The fullest name or description seen ("Hua Chunying", "U.S. officials").
+    pub name: String,
+    /// What kind of source it is; never `named` or `pronoun` once resolved.
+    pub kind: SourceKind,
+    /// A descriptor such as "a Foreign Ministry spokeswoman", when one was captured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descriptor: Option<String>,
+    /// How many findings cite this source.
+    pub mentions: usize,
+    /// How many distinct sentences cite this source.
+    pub sentences: usize,
+    /// How many direct quotations are attributed to this source.
+    pub quotes: usize,
+    /// Byte offset of the first citation.
+    pub first: usize,
+}
+
+/// The sources of one article, in order of first citation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Ledger {
+    /// Entries in order of first appearance.
+    pub entries: Vec<LedgerEntry>,
+    /// For each finding (same order as the findings given to [`build`]), the index
+    /// of the entry it credits.
+    #[serde(skip)]
+    pub credited: Vec<Option<usize>>,
+}
+
+impl Ledger {
+    /// Distinct named people and organizations.
+    pub fn named_count(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    SourceKind::NamedPerson | SourceKind::NamedOrganization
+                )
+            })
+            .count()
+    }
+
+    /// Distinct anonymous sources.
+    pub fn anonymous_count(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.kind == SourceKind::Anonymous)
+            .count()
+    }
+}
+
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "sen",
+    "rep",
+    "gov",
+    "gen",
+    "lt",
+    "col",
+    "capt",
+    "maj",
+    "sgt",
+    "adm",
+    "rev",
+    "president",
+    "prime",
+    "minister",
+    "secretary",
+    "senator",
+    "judge",
+    "justice",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "pope",
+    "chief",
+    "director",
+    "ambassador",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "general",
+    "colonel",
+    "major",
+    "captain",
+    "sir",
+    "dame",
+    "lord",
+    "mayor",
+    "governor",
+    "professor",
+    "detective",
+    "inspector",
+    "officer",
+    "sheriff",
+    "commissioner",
+    "vice",
+    "deputy",
+    "foreign",
+    "defense",
+    "defence",
+    "interior",
+    "state",
+    "us",
+    "u.s",
+    "former",
+    "acting",
+    "premier",
+    "chairman",
+    "chairwoman",
+    "leader",
+    "attorney",
+];
+
+const ORG_WORDS: &[&str] = &[
+    "ministry",
+    "department",
+    "embassy",
+    "office",
+    "council",
+    "agency",
+    "police",
+    "army",
+    "navy",
+    "military",
+    "company",
+    "government",
+    "committee",
+    "university",
+    "association",
+    "commission",
+    "court",
+    "party",
+    "bureau",
+    "service",
+    "house",
+    "pentagon",
+    "kremlin",
+    "administration",
+    "institute",
+    "foundation",
+    "organization",
+    "organisation",
+    "group",
+    "corporation",
+    "inc",
+    "corp",
+    "ltd",
+    "bank",
+    "fund",
+    "union",
+    "league",
+    "board",
+    "authority",
+    "authorities",
+    "federation",
+    "center",
+    "centre",
+    "society",
+    "coalition",
+    "forces",
+    "force",
+    "command",
+    "mission",
+    "congress",
+    "parliament",
+    "senate",
+    "cabinet",
+    "club",
+    "fifa",
+    "nasa",
+    "un",
+    "u.n",
+    "nato",
+    "who",
+    "church",
+    "hospital",
+    "school",
+    "trust",
+    "network",
+    "secretariat",
+    "unit",
+    "directorate",
+    "prosecutor's",
+    "prosecutors",
+    "station",
+    "team",
+    "campaign",
+    "firm",
+    "times",
+    "post",
+    "news",
+    "press",
+    "guard",
+];
+
+fn words(name: &str) -> Vec<String> {
+    name.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'')
+                .trim_end_matches(['.'])
+                .trim_end_matches("'s")
+                .trim_end_matches("’s")
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether a "named" source reads as an organization rather than a person.
+fn looks_like_organization(name: &str) -> bool {
+    let w = words(name);
+    w.first().is_some_and(|f| f == "the")
+        || w.iter().any(|x| ORG_WORDS.contains(&x.as_str()))
+        || name
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+}
+
+fn person_tokens(name: &str) -> Vec<String> {
+    words(name)
+        .into_iter()
+        .filter(|w| !TITLES.contains(&w.as_str()))
+        .collect()
+}
+
+fn org_key(name: &str) -> String {
+    words(name)
+        .into_iter()
+        .filter(|w| w != "the")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Build the ledger from findings (in document order) and the text's segments.
+pub fn build(findings: &[Finding], seg: &Segments) -> Ledger {
+    let mut ledger = Ledger {
+        entries: Vec::new(),
+        credited: vec![None; findings.len()],
+    };
+    let mut last_person: Option<(usize, usize)> = None; // (entry, paragraph)
+    let mut cited_sentences: Vec<Vec<usize>> = Vec::new();
+
+    for (i, f) in findings.iter().enumerate() {
+        let Some(src) = &f.source else { continue };
+        let at = f.span.map_or(0, |s| s.start);
+        let paragraph = f
+            .sentence_index
+            .map(|s| seg.sentences[s].paragraph)
+            .unwrap_or(0);
+        let entry = match src.kind {
+            SourceKind::Pronoun => match last_person {
+                // Only the last three paragraphs count as "in view".
+                Some((e, p)) if paragraph <= p + 3 => Some(e),
+                _ => None,
+            },
+            kind => {
+                let kind = match kind {
+                    SourceKind::Named if looks_like_organization(&src.name) => {
+                        SourceKind::NamedOrganization
+                    }
+                    SourceKind::Named => SourceKind::NamedPerson,
+                    k => k,
+                };
+                Some(ledger.find_or_add(&src.name, kind, src.descriptor.as_deref(), at))
+            }
+        };
+        let Some(e) = entry else { continue };
+        ledger.credited[i] = Some(e);
+        let entry = &mut ledger.entries[e];
+        entry.mentions += 1;
+        if entry.descriptor.is_none() {
+            entry.descriptor = src.descriptor.clone();
+        }
+        if entry.kind == SourceKind::NamedPerson {
+            last_person = Some((e, paragraph));
+        }
+        if cited_sentences.len() <= e {
+            cited_sentences.resize(e + 1, Vec::new());
+        }
+        if let Some(s) = f.sentence_index
+            && !cited_sentences[e].contains(&s)
+        {
+            cited_sentences[e].push(s);
+        }
+    }
+    for (e, sentences) in cited_sentences.iter().enumerate() {
+        ledger.entries[e].sentences = sentences.len();
+    }
+    count_quotes(&mut ledger, findings, seg, &cited_sentences);
+    ledger
+}
+
+impl Ledger {
+    fn find_or_add(
+        &mut self,
+        name: &str,
+        kind: SourceKind,
+        descriptor: Option<&str>,
+        at: usize,
+    ) -> usize {
+        let found = match kind {
+            SourceKind::NamedPerson => {
+                let tokens = person_tokens(name);
+                self.entries.iter().rposition(|e| {
+                    if e.kind != SourceKind::NamedPerson {
+                        return false;
+                    }
+                    let other = person_tokens(&e.name);
+                    tokens == other
+                        || (tokens.len() == 1 && other.contains(&tokens[0]))
+                        || (other.len() == 1 && tokens.contains(&other[0]))
+                })
+            }
+            SourceKind::Anonymous if words(name).first().is_some_and(|w| w == "the") => {
+                // "the officials" points back to the last unnamed officials.
+                let head = words(name).pop();
+                self.entries
+                    .iter()
+                    .rposition(|e| e.kind == kind && words(&e.name).pop() == head)
+                    .or_else(|| {
+                        self.entries
+                            .iter()
+                            .position(|e| e.kind == kind && org_key(&e.name) == org_key(name))
+                    })
+            }
+            _ => {
+                let key = org_key(name);
+                self.entries
+                    .iter()
+                    .position(|e| e.kind == kind && org_key(&e.name) == key)
+            }
+        };
+        if let Some(i) = found {
+            // Keep the fullest form of a person's name.
+            if kind == SourceKind::NamedPerson
+                && person_tokens(name).len() > person_tokens(&self.entries[i].name).len()
+            {
+                self.entries[i].name = name.to_string();
+            }
+            return i;
+        }
+        self.entries.push(LedgerEntry {
+            name: name.to_string(),
+            kind,
+            descriptor: descriptor.map(str::to_string),
+            mentions: 0,
+            sentences: 0,
+            quotes: 0,
+            first: at,
+        });
+        self.entries.len() - 1
+    }
+}
+
+/// Direct quotations go to the source credited in their sentence; a quoted
+/// sentence with no attribution of its own continues the last speaker of its
+/// paragraph, or of the previous paragraph when the quotation runs on.
+fn count_quotes(ledger: &mut Ledger, findings: &[Finding], seg: &Segments, cited: &[Vec<usize>]) {
+    let mut speaker_of_sentence: Vec<Option<usize>> = vec![None; seg.sentences.len()];
+    for (e, sentences) in cited.iter().enumerate() {
+        for &s in sentences {
+            // A sentence citing several sources gives its quotes to the first credited.
+            if speaker_of_sentence[s].is_none() {
+                speaker_of_sentence[s] = Some(e);
+            }
+        }
+    }
+    let attributed: Vec<bool> = {
+        let mut v = vec![false; seg.sentences.len()];
+        for f in findings {
+            if let Some(s) = f.sentence_index {
+                v[s] = true;
+            }
+        }
+        v
+    };
+    let mut last: Option<(usize, usize)> = None; // (entry, paragraph)
+    for (i, s) in seg.sentences.iter().enumerate() {
+        let quotes = seg.quotes_in(s.span).count();
+        let speaker = match speaker_of_sentence[i] {
+            Some(e) => Some(e),
+            None if !attributed[i] && seg.in_quote(s.span.start) => match last {
+                Some((e, p)) if p == s.paragraph || p + 1 == s.paragraph => Some(e),
+                _ => None,
+            },
+            None => None,
+        };
+        if let Some(e) = speaker {
+            ledger.entries[e].quotes += quotes;
+            last = Some((e, s.paragraph));
+        } else if attributed[i] {
+            last = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organization_or_person() {
+        assert!(looks_like_organization("the Foreign Ministry"));
+        assert!(looks_like_organization("Chinese Embassy"));
+        assert!(!looks_like_organization("Hua Chunying"));
+        assert!(!looks_like_organization("Ms. Hua"));
+    }
+
+    #[test]
+    fn person_tokens_drop_titles() {
+        assert_eq!(person_tokens("Ms. Hua"), vec!["hua"]);
+        assert_eq!(
+            person_tokens("President Vladimir V. Putin"),
+            vec!["vladimir", "v", "putin"]
+        );
+    }
+}

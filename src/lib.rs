@@ -1,0 +1,74 @@
+//! `sourcing` audits how a news article sources its claims.
+//!
+//! The pipeline runs one way, each stage a module with one job:
+//!
+//! ```text
+//! input ──► text ──► rules ──► ledger ──► rules::document ──► score ──► report
+//! ```
+//!
+//! [`Auditor`] holds the compiled rules and runs the pipeline on a [`Document`]:
+//!
+//! ```
+//! use sourcing::{Auditor, input::{Document, Format}};
+//! let auditor = Auditor::builtin().unwrap();
+//! let doc = Document::from_text("a.txt", "The talks stalled, officials said.".into(), Format::Text);
+//! let report = auditor.audit(&doc);
+//! assert_eq!(report.findings[0].category, "anonymous-source");
+//! ```
+
+pub mod input;
+pub mod ledger;
+pub mod report;
+pub mod rules;
+pub mod score;
+pub mod text;
+
+pub use input::Document;
+pub use report::AuditReport;
+pub use rules::{RuleError, RuleSet};
+
+/// The source of the default scoring model, always loaded first.
+pub fn scoring_base() -> rules::PackSource {
+    rules::builtin_sources()
+        .into_iter()
+        .find(|s| s.path.ends_with("scoring.toml"))
+        .unwrap_or(rules::PackSource {
+            path: "<built-in>/scoring.toml".into(),
+            text: String::new(),
+        })
+}
+
+/// Runs the whole pipeline with one compiled rule set.
+#[derive(Debug, Clone)]
+pub struct Auditor {
+    /// The compiled rules and scoring model.
+    pub rules: RuleSet,
+}
+
+impl Auditor {
+    /// An auditor with the built-in packs only.
+    pub fn builtin() -> Result<Auditor, Vec<RuleError>> {
+        Auditor::from_sources(&rules::builtin_sources())
+    }
+
+    /// An auditor with the given packs (the default scoring model applies unless a
+    /// pack has its own `[scoring]`).
+    pub fn from_sources(sources: &[rules::PackSource]) -> Result<Auditor, Vec<RuleError>> {
+        Ok(Auditor {
+            rules: RuleSet::load(sources, &scoring_base())?,
+        })
+    }
+
+    /// Audit one document.
+    pub fn audit(&self, doc: &Document) -> AuditReport {
+        let seg = text::segment(&doc.text);
+        let mut findings = rules::find(&self.rules, doc, &seg);
+        let ledger = ledger::build(&findings, &seg);
+        let stats = rules::document::DocumentStats::new(&findings, &ledger, &seg);
+        findings.extend(rules::document::evaluate(&self.rules, &findings, &stats));
+        let mut ledger = ledger;
+        ledger.credited.resize(findings.len(), None);
+        let score = score::score(&self.rules.scoring, &findings, &seg);
+        AuditReport::new(doc, &findings, &ledger, score)
+    }
+}

@@ -1,0 +1,18 @@
+//! The `sourcing` command line: a thin clap front end over the library.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(cli::EXIT_ERROR)
+        }
+    }
+}

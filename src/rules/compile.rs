@@ -1,0 +1,922 @@
+//! Compiling packs: lexicon expansion, regex compilation and every check a pack
+//! must pass before it is used. A pack with any error is never half-loaded.
+
+use std::collections::{BTreeSet, HashMap};
+
+use regex::{Captures, Regex, RegexBuilder};
+
+use crate::rules::error::{RuleError, nearest};
+use crate::rules::expr::{self, Expr};
+use crate::rules::pack::{
+    self, Example, PackFile, PackSource, Quotes, Scope, Severity, SourceDef, SourceKind,
+};
+use crate::rules::{CATEGORIES, Finding, SourceMention};
+use crate::score::{ScoringDef, ScoringModel};
+use crate::text::{Segments, Span};
+
+/// Most bytes a compiled regex may take; keeps a hostile pattern from exhausting memory.
+const REGEX_SIZE_LIMIT: usize = 16 * 1024 * 1024;
+/// Most bytes of lazy-DFA cache per regex.
+const DFA_SIZE_LIMIT: usize = 8 * 1024 * 1024;
+
+/// A pattern rule, compiled and ready to run.
+#[derive(Debug, Clone)]
+pub struct CompiledRule {
+    /// Unique id.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// The pack it came from.
+    pub pack: String,
+    /// Category of its findings.
+    pub category: String,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// Weight of its findings.
+    pub weight: f64,
+    /// Which text it runs over.
+    pub scope: Scope,
+    /// Where matches may fall relative to quotations.
+    pub quotes: Quotes,
+    /// The pattern as written (or the phrase list joined with ` | `).
+    pub pattern_source: String,
+    /// The pattern after lexicon expansion, as compiled.
+    pub pattern_compiled: String,
+    /// The compiled pattern.
+    pub regex: Regex,
+    /// A pattern that must match within a number of words.
+    pub near: Option<(Regex, usize)>,
+    /// Patterns that cancel a finding when they match in its sentence.
+    pub unless: Vec<Regex>,
+    /// How to read the source from the match.
+    pub source: Option<SourceDef>,
+    /// Drops the finding when it matches the whole captured source.
+    pub reject: Option<Regex>,
+    /// Categories that take precedence over this rule where they overlap.
+    pub overridden_by: Vec<String>,
+    /// Message template.
+    pub message: String,
+    /// Advice for the editor.
+    pub advice: String,
+    /// The newsroom basis.
+    pub why: String,
+    /// Citations.
+    pub references: Vec<String>,
+    /// Examples for `rules test`.
+    pub examples: Vec<Example>,
+}
+
+/// A document rule, compiled.
+#[derive(Debug, Clone)]
+pub struct CompiledDocumentRule {
+    /// Unique id.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// The pack it came from.
+    pub pack: String,
+    /// Category of its finding (usually `policy`).
+    pub category: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Weight.
+    pub weight: f64,
+    /// The condition as written.
+    pub when_source: String,
+    /// The parsed condition.
+    pub when: Expr,
+    /// Category or rule id whose first finding it points at.
+    pub anchor: Option<String>,
+    /// Message.
+    pub message: String,
+    /// Advice.
+    pub advice: String,
+    /// Basis.
+    pub why: String,
+    /// Citations.
+    pub references: Vec<String>,
+    /// Example articles for `rules test`.
+    pub examples: Vec<Example>,
+}
+
+/// A loaded pack's identity.
+#[derive(Debug, Clone)]
+pub struct PackInfo {
+    /// Pack id.
+    pub id: String,
+    /// Description.
+    pub description: String,
+    /// File it was read from.
+    pub path: String,
+}
+
+/// Every rule of every loaded pack, compiled once per run.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    /// Pattern rules, in load order.
+    pub rules: Vec<CompiledRule>,
+    /// Document rules, in load order.
+    pub document_rules: Vec<CompiledDocumentRule>,
+    /// The scoring model.
+    pub scoring: ScoringModel,
+    /// The packs loaded.
+    pub packs: Vec<PackInfo>,
+}
+
+impl RuleSet {
+    /// Load, check and compile packs. `scoring_base` is the default scoring model's
+    /// source, always read first; any pack's `[scoring]` replaces it.
+    ///
+    /// Returns every problem found, not only the first; no rule set is built if
+    /// there is any.
+    pub fn load(
+        sources: &[PackSource],
+        scoring_base: &PackSource,
+    ) -> Result<RuleSet, Vec<RuleError>> {
+        let mut errors = Vec::new();
+        let mut parsed: Vec<(&PackSource, PackFile)> = Vec::new();
+        let mut scoring_def: Option<(&PackSource, ScoringDef)> = None;
+        match pack::parse(scoring_base) {
+            Ok(p) => {
+                if let Some(s) = p.scoring {
+                    scoring_def = Some((scoring_base, s));
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+        for src in sources {
+            if std::ptr::eq(src, scoring_base) || src.path == scoring_base.path {
+                continue;
+            }
+            match pack::parse(src) {
+                Ok(p) => parsed.push((src, p)),
+                Err(e) => errors.push(e),
+            }
+        }
+
+        let mut set = RuleSet {
+            rules: Vec::new(),
+            document_rules: Vec::new(),
+            scoring: ScoringModel::default(),
+            packs: Vec::new(),
+        };
+        let mut seen_ids: HashMap<String, String> = HashMap::new();
+        let mut seen_packs: HashMap<String, String> = HashMap::new();
+        // Lexicons are visible to the pack that defines them and every pack after it.
+        let mut global_lexicon: HashMap<String, String> = HashMap::new();
+
+        for (src, file) in &mut parsed {
+            let pack_id = file.pack.id.get_ref().clone();
+            if let Some(prev) = seen_packs.insert(pack_id.clone(), src.path.clone()) {
+                errors.push(
+                    RuleError::at(
+                        src,
+                        file.pack.id.span(),
+                        format!("duplicate pack id `{pack_id}`"),
+                    )
+                    .help(format!(
+                        "`{pack_id}` is already loaded from {prev}; give this pack another id"
+                    )),
+                );
+            }
+            set.packs.push(PackInfo {
+                id: pack_id.clone(),
+                description: file.pack.description.clone(),
+                path: src.path.clone(),
+            });
+            if let Some(s) = file.scoring.take() {
+                scoring_def = Some((src, s));
+            }
+
+            let mut lexicon = global_lexicon.clone();
+            let raw: HashMap<&str, &toml::Spanned<Vec<String>>> =
+                file.lexicon.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            for (name, entries) in &file.lexicon {
+                match expand_lexicon(name, &raw, &global_lexicon, 0) {
+                    Ok(alt) => {
+                        lexicon.insert(name.clone(), alt);
+                    }
+                    Err(msg) => errors.push(
+                        RuleError::at(src, entries.span(), format!("lexicon `{name}`: {msg}"))
+                            .help(
+                                "a lexicon entry may use another lexicon as {name}, without cycles",
+                            ),
+                    ),
+                }
+            }
+
+            for def in &file.rule {
+                let id = def.id.get_ref().clone();
+                if let Some(prev) = seen_ids.insert(id.clone(), src.path.clone()) {
+                    errors.push(
+                        RuleError::at(src, def.id.span(), format!("duplicate rule id `{id}`"))
+                            .in_rule(&id)
+                            .help(format!("`{id}` is already defined in {prev}; rule ids must be unique across packs")),
+                    );
+                }
+                match compile_rule(src, &pack_id, def, &lexicon) {
+                    Ok(rule) => set.rules.push(rule),
+                    Err(mut errs) => errors.append(&mut errs),
+                }
+            }
+            for (name, alt) in lexicon {
+                global_lexicon.entry(name).or_insert(alt);
+            }
+        }
+
+        // Document rules see every category and rule id of every pack.
+        let categories: BTreeSet<String> = CATEGORIES
+            .iter()
+            .map(|c| c.to_string())
+            .chain(set.rules.iter().map(|r| r.category.clone()))
+            .collect();
+        let rule_ids: BTreeSet<String> = set.rules.iter().map(|r| r.id.clone()).collect();
+        for (src, file) in &parsed {
+            let pack_id = file.pack.id.get_ref().clone();
+            for def in &file.document_rule {
+                let id = def.id.get_ref().clone();
+                if let Some(prev) = seen_ids.insert(id.clone(), src.path.clone()) {
+                    errors.push(
+                        RuleError::at(src, def.id.span(), format!("duplicate rule id `{id}`"))
+                            .in_rule(&id)
+                            .help(format!("`{id}` is already defined in {prev}; rule ids must be unique across packs")),
+                    );
+                }
+                match compile_document_rule(src, &pack_id, def, &categories, &rule_ids) {
+                    Ok(rule) => set.document_rules.push(rule),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+
+        if let Some((src, def)) = scoring_def {
+            match ScoringModel::from_def(def) {
+                Ok(model) => set.scoring = model,
+                Err(msg) => errors.push(RuleError::file(&src.path, format!("[scoring]: {msg}"))),
+            }
+        }
+
+        if errors.is_empty() {
+            Ok(set)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// A pattern rule by id.
+    pub fn rule(&self, id: &str) -> Option<&CompiledRule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Every rule id, pattern and document rules alike.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.rules
+            .iter()
+            .map(|r| r.id.as_str())
+            .chain(self.document_rules.iter().map(|r| r.id.as_str()))
+    }
+}
+
+fn expand_lexicon(
+    name: &str,
+    raw: &HashMap<&str, &toml::Spanned<Vec<String>>>,
+    global: &HashMap<String, String>,
+    depth: usize,
+) -> Result<String, String> {
+    if depth > 8 {
+        return Err("lexicons refer to each other in a cycle".to_string());
+    }
+    let Some(entries) = raw.get(name) else {
+        return global
+            .get(name)
+            .cloned()
+            .ok_or_else(|| format!("unknown lexicon `{name}`"));
+    };
+    let mut parts = Vec::new();
+    for entry in entries.get_ref() {
+        let expanded = expand(entry, &|n| expand_lexicon(n, raw, global, depth + 1).ok())
+            .map_err(|(_, _, msg)| msg)?;
+        parts.push(expanded);
+    }
+    if parts.is_empty() {
+        return Err("is empty".to_string());
+    }
+    Ok(format!("(?:{})", parts.join("|")))
+}
+
+/// Replace `{name}` lexicon references in a pattern. Regex repetition such as
+/// `{2}` or `{2,3}` starts with a digit and is left alone, as is an escaped `\{`.
+/// On error returns the byte range of the reference and a message.
+pub fn expand(
+    pattern: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, (usize, usize, String)> {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some((_, n)) = chars.next() {
+                    out.push(n);
+                    // `\p{L}`, `\x{2014}`: the braces belong to the escape.
+                    if matches!(n, 'p' | 'P' | 'x' | 'u' | 'U')
+                        && chars.peek().is_some_and(|&(_, b)| b == '{')
+                    {
+                        for (_, b) in chars.by_ref() {
+                            out.push(b);
+                            if b == '}' {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            '{' => {
+                let rest = &pattern[i + 1..];
+                let name_len = rest
+                    .char_indices()
+                    .take_while(|&(j, ch)| {
+                        ch == '_'
+                            || ch.is_ascii_alphabetic()
+                            || (j > 0 && (ch.is_ascii_alphanumeric() || ch == '-'))
+                    })
+                    .count();
+                if name_len > 0 && rest[name_len..].starts_with('}') {
+                    let name = &rest[..name_len];
+                    match lookup(name) {
+                        Some(alt) => out.push_str(&alt),
+                        None => {
+                            return Err((i, i + name_len + 2, format!("unknown lexicon `{name}`")));
+                        }
+                    }
+                    for _ in 0..=name_len {
+                        chars.next();
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+fn phrases_to_regex(phrases: &[String]) -> String {
+    let alts: Vec<String> = phrases
+        .iter()
+        .map(|p| {
+            p.split_whitespace()
+                .map(regex::escape)
+                .collect::<Vec<_>>()
+                .join(r"\s+")
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    format!(r"(?i)\b(?:{})\b", alts.join("|"))
+}
+
+fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(DFA_SIZE_LIMIT)
+        .build()
+}
+
+fn regex_message(err: &regex::Error) -> String {
+    match err {
+        regex::Error::CompiledTooBig(limit) => format!(
+            "pattern compiles to more than {limit} bytes; simplify it or split it into several rules"
+        ),
+        _ => {
+            let text = err.to_string();
+            text.lines()
+                .rev()
+                .find(|l| l.starts_with("error:"))
+                .map(|l| l.trim_start_matches("error:").trim().to_string())
+                .unwrap_or(text)
+        }
+    }
+}
+
+/// Expand and compile one pattern or phrase list, locating any error at the value.
+fn compile_pattern(
+    src: &PackSource,
+    rule_id: &str,
+    what: &str,
+    pattern: Option<&toml::Spanned<String>>,
+    phrases: Option<&toml::Spanned<Vec<String>>>,
+    lexicon: &HashMap<String, String>,
+    owner_span: std::ops::Range<usize>,
+) -> Result<(String, String, Regex), RuleError> {
+    let (written, expanded, span) = match (pattern, phrases) {
+        (Some(_), Some(p)) => {
+            return Err(RuleError::at(
+                src,
+                p.span(),
+                format!("{what} has both `pattern` and `phrases`"),
+            )
+            .in_rule(rule_id)
+            .help("keep one: a regex in `pattern`, or plain phrases in `phrases`"));
+        }
+        (None, None) => {
+            return Err(RuleError::at(
+                src,
+                owner_span,
+                format!("{what} has neither `pattern` nor `phrases`"),
+            )
+            .in_rule(rule_id)
+            .help("add `pattern = '…'` (a regex) or `phrases = ['…']` (plain phrases)"));
+        }
+        (Some(p), None) => {
+            let written = p.get_ref().clone();
+            let expanded =
+                expand(&written, &|n| lexicon.get(n).cloned()).map_err(|(a, b, msg)| {
+                    // +1 skips the opening quote of the TOML string.
+                    let base = p.span().start + 1;
+                    let known: Vec<&str> = lexicon.keys().map(String::as_str).collect();
+                    let name = &written[a + 1..b - 1];
+                    let help = match nearest(name, known.iter().copied()) {
+                        Some(n) => {
+                            format!("did you mean `{{{n}}}`? define lexicons under [lexicon]")
+                        }
+                        None => "define it under [lexicon], or escape a literal brace as \\{"
+                            .to_string(),
+                    };
+                    RuleError::at(src, base + a..base + b, msg)
+                        .in_rule(rule_id)
+                        .help(help)
+                })?;
+            (written, expanded, p.span())
+        }
+        (None, Some(list)) => {
+            if list.get_ref().iter().all(|p| p.trim().is_empty()) {
+                return Err(RuleError::at(src, list.span(), "`phrases` is empty")
+                    .in_rule(rule_id)
+                    .help("list at least one phrase"));
+            }
+            (
+                list.get_ref().join(" | "),
+                phrases_to_regex(list.get_ref()),
+                list.span(),
+            )
+        }
+    };
+    let regex = build_regex(&expanded).map_err(|e| {
+        let mut err = RuleError::at(
+            src,
+            span,
+            format!("invalid regex in {what}: {}", regex_message(&e)),
+        )
+        .in_rule(rule_id);
+        err.help = Some(if expanded != written {
+            format!("after lexicon expansion the pattern is: {expanded}")
+        } else {
+            "see https://docs.rs/regex/latest/regex/#syntax; no look-around or backreferences"
+                .to_string()
+        });
+        err
+    })?;
+    Ok((written, expanded, regex))
+}
+
+fn placeholders(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                out.push(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+fn compile_rule(
+    src: &PackSource,
+    pack_id: &str,
+    def: &pack::RuleDef,
+    lexicon: &HashMap<String, String>,
+) -> Result<CompiledRule, Vec<RuleError>> {
+    let id = def.id.get_ref().as_str();
+    let mut errors = Vec::new();
+    let whole = def.id.span();
+    if def.category.get_ref().trim().is_empty() {
+        errors.push(
+            RuleError::at(src, def.category.span(), "category is empty")
+                .in_rule(id)
+                .help(format!(
+                    "use one of {} or a custom category name",
+                    CATEGORIES.join(", ")
+                )),
+        );
+    }
+    if !def.weight.is_finite() || def.weight < 0.0 {
+        errors.push(
+            RuleError::at(src, whole.clone(), format!("weight {} is not a non-negative number", def.weight))
+                .in_rule(id)
+                .help("weights are points, 0 or more; the scoring model decides whether they add or subtract"),
+        );
+    }
+    let main = compile_pattern(
+        src,
+        id,
+        "pattern",
+        def.pattern.as_ref(),
+        def.phrases.as_ref(),
+        lexicon,
+        whole.clone(),
+    );
+    let near = def.near.as_ref().map(|n| {
+        compile_pattern(
+            src,
+            id,
+            "near",
+            n.pattern.as_ref(),
+            n.phrases.as_ref(),
+            lexicon,
+            whole.clone(),
+        )
+        .map(|(_, _, re)| (re, n.within))
+    });
+    let mut unless = Vec::new();
+    for u in &def.unless {
+        match compile_pattern(src, id, "unless", Some(u), None, lexicon, whole.clone()) {
+            Ok((_, _, re)) => unless.push(re),
+            Err(e) => errors.push(e),
+        }
+    }
+    let near = match near {
+        Some(Ok(n)) => Some(n),
+        Some(Err(e)) => {
+            errors.push(e);
+            None
+        }
+        None => None,
+    };
+    let (written, expanded, regex) = match main {
+        Ok(m) => m,
+        Err(e) => {
+            errors.push(e);
+            return Err(errors);
+        }
+    };
+    let mut reject = None;
+    if let Some(r) = def.source.as_ref().and_then(|s| s.reject.as_ref()) {
+        let anchored = toml::Spanned::new(r.span(), format!("^(?:{})$", r.get_ref()));
+        match compile_pattern(
+            src,
+            id,
+            "source.reject",
+            Some(&anchored),
+            None,
+            lexicon,
+            whole.clone(),
+        ) {
+            Ok((_, _, re)) => reject = Some(re),
+            Err(e) => errors.push(e),
+        }
+    }
+    let groups: Vec<&str> = regex.capture_names().flatten().collect();
+    if let Some(s) = &def.source {
+        for g in std::iter::once(&s.group).chain(s.descriptor.as_ref()) {
+            if s.name.is_none()
+                && !groups.contains(&g.as_str())
+                && !groups.contains(&format!("{g}2").as_str())
+            {
+                errors.push(
+                    RuleError::at(src, def.pattern.as_ref().map_or(whole.clone(), |p| p.span()), format!("the pattern has no capture group named `{g}`"))
+                        .in_rule(id)
+                        .help(format!("name a group in the pattern as (?P<{g}>…), or set `source.name` to a fixed name")),
+                );
+            }
+        }
+    }
+    for ph in placeholders(def.message.get_ref()) {
+        if ph != "match" && !groups.contains(&ph) {
+            errors.push(
+                RuleError::at(
+                    src,
+                    def.message.span(),
+                    format!("message uses `{{{ph}}}`, which is not a capture group of the pattern"),
+                )
+                .in_rule(id)
+                .help(format!(
+                    "available: {{match}}{}",
+                    groups
+                        .iter()
+                        .map(|g| format!(", {{{g}}}"))
+                        .collect::<String>()
+                )),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(CompiledRule {
+        id: id.to_string(),
+        name: def.name.clone().unwrap_or_else(|| id.to_string()),
+        pack: pack_id.to_string(),
+        category: def.category.get_ref().trim().to_string(),
+        severity: def.severity,
+        weight: def.weight,
+        scope: def.scope,
+        quotes: def.quotes,
+        pattern_source: written,
+        pattern_compiled: expanded,
+        regex,
+        near,
+        unless,
+        source: def.source.clone(),
+        reject,
+        overridden_by: def.overridden_by.clone(),
+        message: def.message.get_ref().clone(),
+        advice: def.advice.clone(),
+        why: def.why.clone(),
+        references: def.references.clone(),
+        examples: def.example.iter().map(|e| e.get_ref().clone()).collect(),
+    })
+}
+
+/// Variables a document rule may read, beside the category names and `rule.ID`.
+pub const DOCUMENT_VARIABLES: &[(&str, &str)] = &[
+    (
+        "attributions",
+        "sentences with at least one attribution finding (anonymous, named, state media, vague, document, other outlet, social media)",
+    ),
+    ("findings", "all pattern findings"),
+    ("sentences", "sentences in the article"),
+    ("sources", "distinct sources in the ledger"),
+    (
+        "named_sources",
+        "distinct named people and organizations in the ledger",
+    ),
+    (
+        "anonymous_sources",
+        "distinct anonymous sources in the ledger",
+    ),
+    (
+        "top_source_share",
+        "share of attributed sentences that cite the most-cited source (0 to 1)",
+    ),
+];
+
+fn compile_document_rule(
+    src: &PackSource,
+    pack_id: &str,
+    def: &pack::DocumentRuleDef,
+    categories: &BTreeSet<String>,
+    rule_ids: &BTreeSet<String>,
+) -> Result<CompiledDocumentRule, RuleError> {
+    let id = def.id.get_ref().as_str();
+    let known = |name: &str| {
+        categories.contains(name)
+            || DOCUMENT_VARIABLES.iter().any(|(v, _)| *v == name)
+            || name
+                .strip_prefix("rule.")
+                .is_some_and(|r| rule_ids.contains(r))
+            || name
+                .strip_prefix("first.")
+                .is_some_and(|c| categories.contains(c))
+    };
+    let when = expr::parse(def.when.get_ref(), &known).map_err(|e| {
+        let base = def.when.span().start + 1;
+        let mut err = RuleError::at(src, base + e.offset..base + e.offset + e.len, format!("in `when`: {}", e.message)).in_rule(id);
+        let candidates: Vec<String> = categories
+            .iter()
+            .cloned()
+            .chain(DOCUMENT_VARIABLES.iter().map(|(v, _)| v.to_string()))
+            .chain(rule_ids.iter().map(|r| format!("rule.{r}")))
+            .chain(categories.iter().map(|c| format!("first.{c}")))
+            .collect();
+        err.help = Some(match e.unknown.as_deref().and_then(|u| nearest(u, candidates.iter().map(String::as_str))) {
+            Some(n) => format!("did you mean `{n}`? variables are category names, rule.ID, first.CATEGORY and {}", DOCUMENT_VARIABLES.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ")),
+            None => format!(
+                "variables are category names, rule.ID, first.CATEGORY and {}; operators: and or not > >= < <= == != + - * /",
+                DOCUMENT_VARIABLES.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ")
+            ),
+        });
+        err
+    })?;
+    if let Some(anchor) = &def.anchor
+        && !categories.contains(anchor)
+        && !rule_ids.contains(anchor)
+    {
+        return Err(RuleError::at(
+            src,
+            def.id.span(),
+            format!("anchor `{anchor}` is neither a category nor a rule id"),
+        )
+        .in_rule(id)
+        .help(
+            "anchor names the category or rule whose first finding the policy finding points at",
+        ));
+    }
+    Ok(CompiledDocumentRule {
+        id: id.to_string(),
+        name: def.name.clone().unwrap_or_else(|| id.to_string()),
+        pack: pack_id.to_string(),
+        category: def.category.get_ref().clone(),
+        severity: def.severity,
+        weight: def.weight,
+        when_source: def.when.get_ref().clone(),
+        when,
+        anchor: def.anchor.clone(),
+        message: def.message.get_ref().clone(),
+        advice: def.advice.clone(),
+        why: def.why.clone(),
+        references: def.references.clone(),
+        examples: def.example.iter().map(|e| e.get_ref().clone()).collect(),
+    })
+}
+
+/// Number of words between two spans (0 when they touch or overlap).
+fn words_between(text: &str, a: Span, b: Span) -> usize {
+    let (first, second) = if a.start <= b.start { (a, b) } else { (b, a) };
+    if second.start <= first.end {
+        return 0;
+    }
+    text.get(first.end..second.start)
+        .map_or(usize::MAX, |gap| gap.split_whitespace().count())
+}
+
+impl CompiledRule {
+    /// Turn one regex match into a finding, or `None` if a condition rejects it.
+    pub(crate) fn finding(
+        &self,
+        text: &str,
+        seg: &Segments,
+        unit: Span,
+        span: Span,
+        caps: &Captures<'_>,
+    ) -> Option<Finding> {
+        if seg.in_furniture(span.start) {
+            return None;
+        }
+        // Judge quotation position by the first word of the match, not a leading space.
+        let lead = text[span.start..span.end].len() - text[span.start..span.end].trim_start().len();
+        let at = span.start + lead;
+        match self.quotes {
+            Quotes::Any => {}
+            Quotes::Outside if seg.in_quote(at) => return None,
+            Quotes::Inside if !seg.in_quote(at) => return None,
+            _ => {}
+        }
+        let sentence_index = seg.sentence_at(span.start);
+        let sentence = sentence_index.map(|i| seg.sentences[i].span);
+        let check = sentence.unwrap_or(unit);
+        let check_text = &text[check.start..check.end];
+        if self.unless.iter().any(|u| u.is_match(check_text)) {
+            return None;
+        }
+        if let Some((near, within)) = &self.near {
+            let unit_text = &text[unit.start..unit.end];
+            let close = near.find_iter(unit_text).any(|m| {
+                let n = Span::new(unit.start + m.start(), unit.start + m.end());
+                words_between(text, span, n) <= *within
+            });
+            if !close {
+                return None;
+            }
+        }
+        // An alternation may name the same group `source`, `source2`, `source3`,
+        // since a regex cannot repeat a group name.
+        let group = |name: &str| {
+            caps.name(name)
+                .or_else(|| caps.name(&format!("{name}2")))
+                .or_else(|| caps.name(&format!("{name}3")))
+                .map(|m| clean(m.as_str()))
+        };
+        let source = self.source.as_ref().and_then(|s| {
+            let name = s.name.clone().or_else(|| group(&s.group))?;
+            if name.is_empty() {
+                return None;
+            }
+            Some(SourceMention {
+                name,
+                kind: s.kind,
+                descriptor: s
+                    .descriptor
+                    .as_deref()
+                    .and_then(group)
+                    .filter(|d| !d.is_empty()),
+            })
+        });
+        if let (Some(reject), Some(src)) = (&self.reject, &source)
+            && reject.is_match(&src.name)
+        {
+            return None;
+        }
+        let message = fill(&self.message, &|name| {
+            if name == "match" {
+                Some(clean(&text[span.start..span.end]))
+            } else {
+                group(name)
+            }
+        });
+        Some(Finding {
+            rule: self.id.clone(),
+            category: self.category.clone(),
+            severity: self.severity,
+            weight: self.weight,
+            message,
+            advice: self.advice.clone(),
+            span: Some(trim_span(text, span)),
+            sentence,
+            sentence_index,
+            source,
+        })
+    }
+
+    /// The kind of source this rule names, if any.
+    pub fn source_kind(&self) -> Option<SourceKind> {
+        self.source.as_ref().map(|s| s.kind)
+    }
+}
+
+fn trim_span(text: &str, span: Span) -> Span {
+    let s = &text[span.start..span.end];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead + trail >= s.len() {
+        return span;
+    }
+    Span::new(span.start + lead, span.end - trail)
+}
+
+/// Collapse white space (soft line wraps) and trim punctuation from a capture.
+fn clean(s: &str) -> String {
+    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    joined
+        .trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '—' | '–' | '-') || c.is_whitespace())
+        .to_string()
+}
+
+/// Fill `{name}` placeholders in a template.
+pub fn fill(template: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                out.push_str(&value(name).unwrap_or_default());
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expands_lexicons_but_not_quantifiers() {
+        let lookup = |n: &str| (n == "speech").then(|| "(?:said|says)".to_string());
+        assert_eq!(
+            expand(r"\w{2,3} {speech}", &lookup).unwrap(),
+            r"\w{2,3} (?:said|says)"
+        );
+        assert_eq!(expand(r"a{2}\{speech}", &lookup).unwrap(), r"a{2}\{speech}");
+        assert_eq!(
+            expand(r"\p{L}+ \x{2014} {speech}", &lookup).unwrap(),
+            r"\p{L}+ \x{2014} (?:said|says)"
+        );
+        let err = expand("x {speach}", &lookup).unwrap_err();
+        assert_eq!((err.0, err.1), (2, 10));
+    }
+
+    #[test]
+    fn phrases_match_whole_words_case_insensitively() {
+        let re = build_regex(&phrases_to_regex(&[
+            "critics say".into(),
+            "it is widely believed".into(),
+        ]))
+        .unwrap();
+        assert!(re.is_match("Critics  say the plan failed"));
+        assert!(re.is_match("it is\nwidely believed that"));
+        assert!(!re.is_match("the criticssay"));
+    }
+
+    #[test]
+    fn word_distance() {
+        let t = "officials in the capital said";
+        assert_eq!(words_between(t, Span::new(0, 9), Span::new(25, 29)), 3);
+        assert_eq!(words_between(t, Span::new(25, 29), Span::new(0, 9)), 3);
+    }
+}

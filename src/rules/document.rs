@@ -1,0 +1,103 @@
+//! Document rules: newsroom policy over the whole article, evaluated once the
+//! sentence findings and the ledger exist.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::ledger::Ledger;
+use crate::rules::compile::RuleSet;
+use crate::rules::{ATTRIBUTION_CATEGORIES, Finding};
+use crate::text::Segments;
+
+/// The counts a document rule's condition reads.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentStats {
+    vars: HashMap<String, f64>,
+}
+
+impl DocumentStats {
+    /// Count what the article's findings and ledger hold.
+    pub fn new(findings: &[Finding], ledger: &Ledger, seg: &Segments) -> DocumentStats {
+        let mut vars: HashMap<String, f64> = HashMap::new();
+        // Categories count sentences, not matches: two rules that both see
+        // "officials said" in one sentence are one anonymous attribution.
+        let mut by_category: HashMap<&str, BTreeSet<usize>> = HashMap::new();
+        let mut attributed: BTreeSet<usize> = BTreeSet::new();
+        for f in findings {
+            *vars.entry(format!("rule.{}", f.rule)).or_default() += 1.0;
+            if let Some(s) = f.sentence_index {
+                by_category.entry(&f.category).or_default().insert(s);
+                if ATTRIBUTION_CATEGORIES.contains(&f.category.as_str()) {
+                    attributed.insert(s);
+                }
+            }
+        }
+        for (cat, sentences) in &by_category {
+            vars.insert(cat.to_string(), sentences.len() as f64);
+        }
+        let first = findings
+            .iter()
+            .filter(|f| ATTRIBUTION_CATEGORIES.contains(&f.category.as_str()))
+            .min_by_key(|f| f.span.map(|s| s.start));
+        if let Some(f) = first {
+            // Several categories can share the first attributed sentence.
+            for g in findings
+                .iter()
+                .filter(|g| g.sentence_index == f.sentence_index)
+            {
+                vars.insert(format!("first.{}", g.category), 1.0);
+            }
+        }
+        vars.insert("attributions".into(), attributed.len() as f64);
+        vars.insert("findings".into(), findings.len() as f64);
+        vars.insert("sentences".into(), seg.sentences.len() as f64);
+        vars.insert("sources".into(), ledger.entries.len() as f64);
+        vars.insert("named_sources".into(), ledger.named_count() as f64);
+        vars.insert("anonymous_sources".into(), ledger.anonymous_count() as f64);
+        let top = ledger
+            .entries
+            .iter()
+            .map(|e| e.sentences)
+            .max()
+            .unwrap_or(0);
+        let share = if attributed.is_empty() {
+            0.0
+        } else {
+            top as f64 / attributed.len() as f64
+        };
+        vars.insert("top_source_share".into(), share);
+        DocumentStats { vars }
+    }
+
+    /// A variable's value; names that never occurred are 0.
+    pub fn get(&self, name: &str) -> f64 {
+        self.vars.get(name).copied().unwrap_or(0.0)
+    }
+}
+
+/// Evaluate every document rule; each whose condition holds yields one finding,
+/// pointed at the first finding of its anchor when there is one.
+pub fn evaluate(rules: &RuleSet, findings: &[Finding], stats: &DocumentStats) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in &rules.document_rules {
+        if rule.when.eval(&|v| stats.get(v)) == 0.0 {
+            continue;
+        }
+        let anchor = rule
+            .anchor
+            .as_deref()
+            .and_then(|a| findings.iter().find(|f| f.category == a || f.rule == a));
+        out.push(Finding {
+            rule: rule.id.clone(),
+            category: rule.category.clone(),
+            severity: rule.severity,
+            weight: rule.weight,
+            message: rule.message.clone(),
+            advice: rule.advice.clone(),
+            span: anchor.and_then(|f| f.span),
+            sentence: anchor.and_then(|f| f.sentence),
+            sentence_index: anchor.and_then(|f| f.sentence_index),
+            source: None,
+        });
+    }
+    out
+}

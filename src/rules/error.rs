@@ -1,0 +1,216 @@
+//! Errors in rule packs and configuration, located at the offending value.
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::rules::pack::PackSource;
+
+/// A problem in a pack or config file, with where it is and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    /// The file, as the user named it.
+    pub file: String,
+    /// 1-based line, when the problem has a place.
+    pub line: Option<usize>,
+    /// 1-based column (characters), when the problem has a place.
+    pub column: Option<usize>,
+    /// The rule the problem is in, when there is one.
+    pub rule: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// The text of the offending line, for a caret display.
+    pub source_line: Option<String>,
+    /// Width of the underline under the offending value, in characters.
+    pub width: usize,
+}
+
+impl RuleError {
+    /// An error about a whole file (no position).
+    pub fn file(file: &str, message: impl Into<String>) -> RuleError {
+        RuleError {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            rule: None,
+            message: message.into(),
+            help: None,
+            source_line: None,
+            width: 1,
+        }
+    }
+
+    /// An error at a byte range of a file's text.
+    pub fn at(src: &PackSource, span: Range<usize>, message: impl Into<String>) -> RuleError {
+        let mut err = RuleError::file(&src.path, message);
+        if span.end > 0 || span.start > 0 {
+            let start = span.start.min(src.text.len());
+            let line_start = src.text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = src.text[start..]
+                .find('\n')
+                .map_or(src.text.len(), |i| start + i);
+            err.line = Some(src.text[..start].matches('\n').count() + 1);
+            err.column = Some(src.text[line_start..start].chars().count() + 1);
+            err.source_line = Some(src.text[line_start..line_end].to_string());
+            let end = span.end.clamp(start, line_end);
+            err.width = src.text[start..end].chars().count().max(1);
+        }
+        err
+    }
+
+    /// Attach the rule id.
+    pub fn in_rule(mut self, rule: &str) -> RuleError {
+        self.rule = Some(rule.to_string());
+        self
+    }
+
+    /// Attach a help line.
+    pub fn help(mut self, help: impl Into<String>) -> RuleError {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Translate a TOML parse or shape error, suggesting the nearest valid key for
+    /// an unknown one.
+    pub fn from_toml(src: &PackSource, err: &toml::de::Error) -> RuleError {
+        let message = err.message().trim().to_string();
+        let mut out = match err.span() {
+            Some(span) => RuleError::at(src, span, first_line(&message)),
+            None => RuleError::file(&src.path, first_line(&message)),
+        };
+        if let Some((unknown, expected)) = parse_unknown_field(&message) {
+            out.message = format!("unknown key `{unknown}`");
+            let nearest = nearest(&unknown, expected.iter().map(String::as_str));
+            out.help = Some(match nearest {
+                Some(n) => format!(
+                    "did you mean `{n}`? valid keys here: {}",
+                    expected.join(", ")
+                ),
+                None => format!("valid keys here: {}", expected.join(", ")),
+            });
+        } else if message.contains("unknown variant") {
+            out.help = Some("check the spelling against the allowed values listed".to_string());
+        } else if message.starts_with("invalid type") {
+            out.help = Some(
+                "check the value's type: strings are quoted, lists use [ ], numbers are bare"
+                    .to_string(),
+            );
+        } else if out.help.is_none() {
+            out.help = Some("fix the TOML at this position".to_string());
+        }
+        out
+    }
+
+    /// The rustc-style multi-line form: header, location, the line, a caret and help.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        match &self.rule {
+            Some(rule) => out.push_str(&format!("error[{rule}]: {}\n", self.message)),
+            None => out.push_str(&format!("error: {}\n", self.message)),
+        }
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => out.push_str(&format!("  --> {}:{l}:{c}\n", self.file)),
+            _ => out.push_str(&format!("  --> {}\n", self.file)),
+        }
+        if let (Some(src), Some(l), Some(c)) = (&self.source_line, self.line, self.column) {
+            let num = l.to_string();
+            let pad = " ".repeat(num.len());
+            out.push_str(&format!("{pad} |\n{num} | {src}\n{pad} | "));
+            out.push_str(&" ".repeat(c - 1));
+            out.push_str(&"^".repeat(self.width));
+            out.push('\n');
+        }
+        if let Some(help) = &self.help {
+            out.push_str(&format!("  = help: {help}\n"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, ":{l}:{c}")?;
+        }
+        if let Some(rule) = &self.rule {
+            write!(f, ": rule `{rule}`")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, " (help: {help})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").to_string()
+}
+
+/// Pull the key and the expected keys out of serde's "unknown field" message.
+fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, rest) = rest.split_once('`')?;
+    let expected = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((unknown.to_string(), expected))
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|&(d, c)| d <= (c.len().max(word.len()) / 3).max(2))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_nearest_key() {
+        assert_eq!(
+            nearest("patern", ["pattern", "phrases", "scope"]),
+            Some("pattern")
+        );
+        assert_eq!(nearest("zzzzzz", ["pattern", "phrases"]), None);
+    }
+
+    #[test]
+    fn locates_line_and_column() {
+        let src = PackSource {
+            path: "p.toml".into(),
+            text: "a = 1\nb = 'x(y'\n".into(),
+        };
+        let err = RuleError::at(&src, 10..15, "bad");
+        assert_eq!((err.line, err.column, err.width), (Some(2), Some(5), 5));
+        assert!(err.render().contains("2 | b = 'x(y'"));
+    }
+}

@@ -1,0 +1,212 @@
+//! Rules: load rule packs, validate them completely, compile them once, and run
+//! them over a segmented document to produce [`Finding`]s.
+//!
+//! There are two kinds of rule, composed in TOML rather than written in code:
+//!
+//! - **pattern rules** (`[[rule]]`): a regex or phrase list, narrowed by scope,
+//!   proximity (`near`), exceptions (`unless`) and quotation position;
+//! - **document rules** (`[[document_rule]]`): a condition over the whole
+//!   article's counts, evaluated after the ledger is built (see [`document`]).
+
+pub mod compile;
+pub mod document;
+pub mod error;
+pub mod expr;
+pub mod pack;
+
+use serde::Serialize;
+
+pub use compile::{CompiledRule, RuleSet};
+pub use error::RuleError;
+pub use pack::{PackSource, Quotes, Scope, Severity, SourceKind};
+
+use crate::input::Document;
+use crate::text::{Segments, Span};
+
+/// The ten categories the built-in rules use and the corpus is scored on.
+pub const CATEGORIES: &[&str] = &[
+    "anonymous-source",
+    "anonymity-reason",
+    "declined-comment",
+    "state-media",
+    "vague-attribution",
+    "named-source",
+    "document-source",
+    "unverified-claim",
+    "other-outlet",
+    "social-media",
+];
+
+/// Categories that mark an attribution: information credited to some source.
+pub const ATTRIBUTION_CATEGORIES: &[&str] = &[
+    "anonymous-source",
+    "state-media",
+    "vague-attribution",
+    "named-source",
+    "document-source",
+    "other-outlet",
+    "social-media",
+];
+
+/// The built-in packs, embedded in the binary.
+pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+    ("core.toml", include_str!("../../rules/core.toml")),
+    (
+        "state-media.toml",
+        include_str!("../../rules/state-media.toml"),
+    ),
+    ("policy.toml", include_str!("../../rules/policy.toml")),
+    ("scoring.toml", include_str!("../../rules/scoring.toml")),
+];
+
+/// The built-in packs as sources, named `<built-in>/FILE`.
+pub fn builtin_sources() -> Vec<PackSource> {
+    BUILTIN_PACKS
+        .iter()
+        .map(|(name, text)| PackSource {
+            path: format!("<built-in>/{name}"),
+            text: (*text).to_string(),
+        })
+        .collect()
+}
+
+/// Who a finding credits, as captured by the rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceMention {
+    /// The name or description as written ("Hua Chunying", "U.S. officials").
+    pub name: String,
+    /// What kind of source the rule says it is.
+    pub kind: SourceKind,
+    /// A descriptor captured beside the name ("a Foreign Ministry spokeswoman").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descriptor: Option<String>,
+}
+
+/// One thing a rule found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule's category.
+    pub category: String,
+    /// The rule's severity (after any override).
+    pub severity: Severity,
+    /// The rule's weight (after any override).
+    pub weight: f64,
+    /// The message, with capture groups filled in.
+    pub message: String,
+    /// The rule's advice.
+    pub advice: String,
+    /// The matched text, when the finding has a place.
+    pub span: Option<Span>,
+    /// The sentence around the match.
+    pub sentence: Option<Span>,
+    /// Index of that sentence in the document's segments.
+    #[serde(skip)]
+    pub sentence_index: Option<usize>,
+    /// The source the match credits, for the ledger.
+    pub source: Option<SourceMention>,
+}
+
+/// Run every pattern rule over a document. Findings come back ordered by position,
+/// then by rule order.
+pub fn find(rules: &RuleSet, doc: &Document, seg: &Segments) -> Vec<Finding> {
+    let text = doc.text.as_str();
+    let mut found: Vec<(usize, Finding)> = Vec::new();
+    let whole = [Span::new(0, text.len())];
+    let sentence_units: Vec<Span> = seg.sentences.iter().map(|s| s.span).collect();
+    for (order, rule) in rules.rules.iter().enumerate() {
+        let units: &[Span] = match rule.scope {
+            Scope::Sentence => &sentence_units,
+            Scope::Paragraph => &seg.paragraphs,
+            Scope::Document => &whole,
+        };
+        for unit in units {
+            let unit_text = &text[unit.start..unit.end];
+            for caps in rule.regex.captures_iter(unit_text) {
+                let Some(m) = caps.get(0) else { continue };
+                if m.is_empty() {
+                    continue;
+                }
+                let span = Span::new(unit.start + m.start(), unit.start + m.end());
+                if let Some(f) = rule.finding(text, seg, *unit, span, &caps) {
+                    found.push((order, f));
+                }
+            }
+        }
+    }
+    found.sort_by_key(|(order, f)| (f.span.map(|s| s.start), *order));
+    // One rule matching the same words twice (say, in overlapping paragraph and
+    // sentence scopes) is one finding.
+    let mut out: Vec<Finding> = Vec::with_capacity(found.len());
+    for (_, f) in found {
+        let dup = out.iter().rev().take(16).any(|g| {
+            g.rule == f.rule
+                && matches!((g.span, f.span), (Some(a), Some(b)) if a.start < b.end && b.start < a.end)
+        });
+        if !dup {
+            out.push(f);
+        }
+    }
+    resolve_pronouns(apply_overrides(rules, out))
+}
+
+/// How many sentences back a pronoun ("he said") may look for the source it means.
+const PRONOUN_REACH: usize = 6;
+
+/// A pronoun attribution means whoever was last credited: after "a senior official
+/// said", "he added" is still anonymous. Pronoun findings take the category (and,
+/// for anonymous sources, the source) of the nearest preceding attribution.
+fn resolve_pronouns(mut findings: Vec<Finding>) -> Vec<Finding> {
+    for i in 0..findings.len() {
+        if findings[i]
+            .source
+            .as_ref()
+            .is_none_or(|s| s.kind != SourceKind::Pronoun)
+        {
+            continue;
+        }
+        let here = findings[i].sentence_index.unwrap_or(0);
+        let antecedent = findings[..i].iter().rev().find(|f| {
+            f.source
+                .as_ref()
+                .is_some_and(|s| s.kind != SourceKind::Pronoun)
+                && matches!(f.category.as_str(), "named-source" | "anonymous-source")
+                && f.sentence_index
+                    .is_some_and(|s| s + PRONOUN_REACH >= here && s <= here)
+        });
+        if let Some(a) = antecedent
+            && a.category == "anonymous-source"
+        {
+            let (category, source) = (a.category.clone(), a.source.clone());
+            findings[i].category = category;
+            findings[i].source = source;
+        }
+    }
+    findings
+}
+
+/// Drop findings whose rule yields to a category that overlaps them.
+fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
+    let keep: Vec<bool> = findings
+        .iter()
+        .map(|f| {
+            let Some(rule) = rules.rule(&f.rule) else {
+                return true;
+            };
+            if rule.overridden_by.is_empty() {
+                return true;
+            }
+            let Some(a) = f.span else { return true };
+            !findings.iter().any(|g| {
+                rule.overridden_by.contains(&g.category)
+                    && g.span.is_some_and(|b| a.start < b.end && b.start < a.end)
+            })
+        })
+        .collect();
+    findings
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(f, k)| k.then_some(f))
+        .collect()
+}

@@ -1,0 +1,362 @@
+//! Score: a 0–100 sourcing score and a letter grade from a scoring model that
+//! lives in TOML (`[scoring]`), with every point traced to the findings behind it.
+//!
+//! The model: start from `base`; each finding is worth its rule's weight, shrunk
+//! by `decay` for each earlier finding of the same rule (the tenth "officials
+//! said" tells an editor less than the first), shrunk again by any `soften`
+//! entry that applies (a stated reason for anonymity nearby); categories that
+//! `credit` add their points and categories that `deduct` subtract them, each up
+//! to its `cap`. The total is clamped to 0–100 and rounded.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::{Finding, Scope};
+use crate::text::Segments;
+
+/// Whether a category's findings add to or subtract from the score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effect {
+    /// Subtracts points (anonymous sources, vague attribution…).
+    Deduct,
+    /// Adds points (named sources, documents).
+    Credit,
+    /// Shown, but worth nothing.
+    None,
+}
+
+/// How one category counts.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryDef {
+    /// Deduct or credit.
+    pub effect: Effect,
+    /// Most points the category can move the score, either way.
+    #[serde(default)]
+    pub cap: Option<f64>,
+}
+
+/// A softening: findings of `target` near a finding of `by` count `factor` times.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoftenDef {
+    /// The category that softens (e.g. `anonymity-reason`).
+    pub by: String,
+    /// The category softened (e.g. `anonymous-source`).
+    pub target: String,
+    /// Multiplier, 0 to 1.
+    pub factor: f64,
+    /// How near: same sentence, same paragraph, or anywhere in the document.
+    #[serde(default = "paragraph")]
+    pub within: Scope,
+}
+
+fn paragraph() -> Scope {
+    Scope::Paragraph
+}
+
+/// A grade band: the grade applies from `min` up.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeDef {
+    /// The grade's label.
+    pub grade: String,
+    /// Lowest score with this grade.
+    pub min: f64,
+}
+
+/// The `[scoring]` table as written.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoringDef {
+    /// Score before any finding counts.
+    pub base: f64,
+    /// Each repeat of the same rule counts this much of the previous one.
+    #[serde(default = "one")]
+    pub decay: f64,
+    /// How each category counts; unlisted categories deduct without a cap.
+    #[serde(default)]
+    pub categories: BTreeMap<String, CategoryDef>,
+    /// Softenings.
+    #[serde(default)]
+    pub soften: Vec<SoftenDef>,
+    /// Grade bands.
+    #[serde(default)]
+    pub grades: Vec<GradeDef>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// A checked scoring model.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoringModel {
+    /// The definition it was built from.
+    pub def: ScoringDef,
+}
+
+impl Default for ScoringModel {
+    fn default() -> Self {
+        ScoringModel {
+            def: ScoringDef {
+                base: 100.0,
+                decay: 1.0,
+                categories: BTreeMap::new(),
+                soften: Vec::new(),
+                grades: Vec::new(),
+            },
+        }
+    }
+}
+
+impl ScoringModel {
+    /// Check a definition: numbers in range, grades sorted high to low.
+    pub fn from_def(mut def: ScoringDef) -> Result<ScoringModel, String> {
+        if !(0.0..=100.0).contains(&def.base) {
+            return Err(format!("base must be between 0 and 100, not {}", def.base));
+        }
+        if !(0.0..=1.0).contains(&def.decay) {
+            return Err(format!("decay must be between 0 and 1, not {}", def.decay));
+        }
+        for s in &def.soften {
+            if !(0.0..=1.0).contains(&s.factor) {
+                return Err(format!(
+                    "soften factor must be between 0 and 1, not {}",
+                    s.factor
+                ));
+            }
+        }
+        for (name, c) in &def.categories {
+            if c.cap.is_some_and(|cap| cap < 0.0 || !cap.is_finite()) {
+                return Err(format!("cap of `{name}` must be 0 or more"));
+            }
+        }
+        def.grades.sort_by(|a, b| b.min.total_cmp(&a.min));
+        Ok(ScoringModel { def })
+    }
+
+    fn effect(&self, category: &str) -> Effect {
+        self.def
+            .categories
+            .get(category)
+            .map_or(Effect::Deduct, |c| c.effect)
+    }
+
+    /// The grade for a score.
+    pub fn grade(&self, value: f64) -> String {
+        self.def
+            .grades
+            .iter()
+            .find(|g| value >= g.min)
+            .map_or_else(|| "-".to_string(), |g| g.grade.clone())
+    }
+}
+
+/// Points one category moved the score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryPoints {
+    /// The category.
+    pub category: String,
+    /// Deduct or credit.
+    pub effect: Effect,
+    /// Findings counted.
+    pub findings: usize,
+    /// Points before the cap (signed).
+    pub uncapped: f64,
+    /// Points after the cap (signed): what the score moved.
+    pub points: f64,
+    /// Whether the cap applied.
+    pub capped: bool,
+}
+
+/// The score and its explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    /// 0 to 100.
+    pub value: u8,
+    /// Letter grade.
+    pub grade: String,
+    /// Starting points.
+    pub base: f64,
+    /// Points by category, in the order of the largest effect first.
+    pub breakdown: Vec<CategoryPoints>,
+    /// Signed points of each finding (same order as the findings), before caps.
+    #[serde(skip)]
+    pub finding_points: Vec<f64>,
+}
+
+/// Score an article's findings.
+pub fn score(model: &ScoringModel, findings: &[Finding], seg: &Segments) -> Score {
+    let mut seen: BTreeMap<&str, i32> = BTreeMap::new();
+    let mut finding_points = Vec::with_capacity(findings.len());
+    for f in findings {
+        let effect = model.effect(&f.category);
+        let n = seen.entry(&f.rule).or_insert(0);
+        let mut points = f.weight * model.def.decay.powi(*n);
+        *n += 1;
+        for s in &model.def.soften {
+            if s.target == f.category
+                && findings
+                    .iter()
+                    .any(|g| g.category == s.by && near(seg, f, g, s.within))
+            {
+                points *= s.factor;
+            }
+        }
+        finding_points.push(match effect {
+            Effect::Deduct => -points,
+            Effect::Credit => points,
+            Effect::None => 0.0,
+        });
+    }
+    let mut by_category: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
+    for (f, p) in findings.iter().zip(&finding_points) {
+        let e = by_category.entry(&f.category).or_default();
+        e.0 += 1;
+        e.1 += p;
+    }
+    let mut breakdown: Vec<CategoryPoints> = by_category
+        .into_iter()
+        .map(|(category, (count, uncapped))| {
+            let cap = model.def.categories.get(category).and_then(|c| c.cap);
+            let points = match cap {
+                Some(cap) => uncapped.clamp(-cap, cap),
+                None => uncapped,
+            };
+            CategoryPoints {
+                category: category.to_string(),
+                effect: model.effect(category),
+                findings: count,
+                uncapped: round1(uncapped),
+                points: round1(points),
+                capped: (points - uncapped).abs() > 1e-9,
+            }
+        })
+        .collect();
+    breakdown.sort_by(|a, b| {
+        b.points
+            .abs()
+            .total_cmp(&a.points.abs())
+            .then(a.category.cmp(&b.category))
+    });
+    let total = model.def.base + breakdown.iter().map(|c| c.points).sum::<f64>();
+    let value = total.clamp(0.0, 100.0).round() as u8;
+    Score {
+        value,
+        grade: model.grade(f64::from(value)),
+        base: model.def.base,
+        breakdown,
+        finding_points: finding_points.into_iter().map(round1).collect(),
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn near(seg: &Segments, a: &Finding, b: &Finding, within: Scope) -> bool {
+    match (within, a.sentence_index, b.sentence_index) {
+        (Scope::Document, _, _) => true,
+        (Scope::Sentence, Some(x), Some(y)) => x == y,
+        (Scope::Paragraph, Some(x), Some(y)) => {
+            seg.sentences[x].paragraph == seg.sentences[y].paragraph
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Severity;
+    use crate::text::{Span, segment};
+
+    fn finding(rule: &str, category: &str, weight: f64, sentence: usize) -> Finding {
+        Finding {
+            rule: rule.into(),
+            category: category.into(),
+            severity: Severity::Warning,
+            weight,
+            message: String::new(),
+            advice: String::new(),
+            span: Some(Span::new(0, 1)),
+            sentence: None,
+            sentence_index: Some(sentence),
+            source: None,
+        }
+    }
+
+    fn model() -> ScoringModel {
+        let def: ScoringDef = toml::from_str(
+            r#"
+base = 70
+decay = 0.5
+[categories]
+anonymous-source = { effect = "deduct", cap = 10 }
+named-source = { effect = "credit", cap = 20 }
+[[soften]]
+by = "anonymity-reason"
+target = "anonymous-source"
+factor = 0.5
+within = "paragraph"
+[[grades]]
+grade = "A"
+min = 90
+[[grades]]
+grade = "C"
+min = 60
+[[grades]]
+grade = "F"
+min = 0
+"#,
+        )
+        .unwrap();
+        ScoringModel::from_def(def).unwrap()
+    }
+
+    #[test]
+    fn decay_caps_and_grades() {
+        let seg = segment("One. Two.\n\nThree.");
+        let f = vec![
+            finding("anon", "anonymous-source", 8.0, 0),
+            finding("anon", "anonymous-source", 8.0, 1),
+            finding("anon", "anonymous-source", 8.0, 2),
+        ];
+        let s = score(&model(), &f, &seg);
+        // 8 + 4 + 2 = 14, capped at 10.
+        assert_eq!(s.finding_points, vec![-8.0, -4.0, -2.0]);
+        assert_eq!(s.breakdown[0].points, -10.0);
+        assert!(s.breakdown[0].capped);
+        assert_eq!(s.value, 60);
+        assert_eq!(s.grade, "C");
+    }
+
+    #[test]
+    fn softening_applies_within_paragraph_only() {
+        let seg = segment("One. Two.\n\nThree.");
+        let f = vec![
+            finding("anon", "anonymous-source", 8.0, 0),
+            finding("why", "anonymity-reason", 0.0, 1),
+            finding("anon2", "anonymous-source", 8.0, 2),
+        ];
+        let s = score(&model(), &f, &seg);
+        assert_eq!(s.finding_points[0], -4.0);
+        assert_eq!(s.finding_points[2], -8.0);
+    }
+
+    #[test]
+    fn score_stays_in_range() {
+        let seg = segment("One.");
+        let f: Vec<Finding> = (0..50)
+            .map(|i| finding(&format!("r{i}"), "policy", 50.0, 0))
+            .collect();
+        assert_eq!(score(&model(), &f, &seg).value, 0);
+        let f: Vec<Finding> = (0..50)
+            .map(|i| finding(&format!("r{i}"), "named-source", 50.0, 0))
+            .collect();
+        assert_eq!(score(&model(), &f, &seg).value, 90);
+    }
+}
