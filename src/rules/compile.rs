@@ -759,8 +759,14 @@ impl CompiledRule {
         if seg.in_furniture(span.start) {
             return None;
         }
-        // Judge quotation position by the first word of the match, not a leading space.
-        let lead = text[span.start..span.end].len() - text[span.start..span.end].trim_start().len();
+        // Judge quotation position by the first word of the match, not by the
+        // punctuation before it: in '…retreat," said a senior official' the comma
+        // sits inside the quotation but the attribution does not.
+        let matched = &text[span.start..span.end];
+        let lead = matched
+            .char_indices()
+            .find(|(_, c)| c.is_alphanumeric())
+            .map_or(0, |(i, _)| i);
         let at = span.start + lead;
         match self.quotes {
             Quotes::Any => {}

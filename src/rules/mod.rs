@@ -186,7 +186,9 @@ fn resolve_pronouns(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings
 }
 
-/// Drop findings whose rule yields to a category that overlaps them.
+/// Drop findings whose rule yields to a category whose finding contains them
+/// ("Hua Chunying, a Foreign Ministry spokeswoman, said" is one named source,
+/// not also an unnamed spokeswoman).
 fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
     let keep: Vec<bool> = findings
         .iter()
@@ -200,7 +202,7 @@ fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
             let Some(a) = f.span else { return true };
             !findings.iter().any(|g| {
                 rule.overridden_by.contains(&g.category)
-                    && g.span.is_some_and(|b| a.start < b.end && b.start < a.end)
+                    && g.span.is_some_and(|b| b.start <= a.start && a.end <= b.end)
             })
         })
         .collect();

@@ -157,7 +157,7 @@ pub struct RuleDef {
     /// Which capture group names the source, and what kind it is.
     #[serde(default)]
     pub source: Option<SourceDef>,
-    /// Drop this rule's finding when a finding of one of these categories overlaps it.
+    /// Drop this rule's finding when a finding of one of these categories contains it.
     #[serde(default)]
     pub overridden_by: Vec<String>,
     /// The finding's message; `{group}` inserts a capture group, `{match}` the match.
