@@ -52,6 +52,24 @@ pub struct Document {
     pub byline: Option<String>,
     /// Start of each line in `original`, for line and column lookups.
     line_starts: Vec<usize>,
+    /// `(byte offset, characters before it)` every [`CHAR_MARK_EVERY`] bytes, so a
+    /// column in a very long line is counted from a nearby mark, not the line start.
+    char_marks: Vec<(usize, usize)>,
+}
+
+/// Spacing of [`Document`]'s character-count marks, in bytes.
+const CHAR_MARK_EVERY: usize = 1024;
+
+fn char_marks(text: &str) -> Vec<(usize, usize)> {
+    let mut marks = vec![(0, 0)];
+    let mut next = CHAR_MARK_EVERY;
+    for (chars, (byte, _)) in text.char_indices().enumerate() {
+        if byte >= next {
+            marks.push((byte, chars));
+            next = byte + CHAR_MARK_EVERY;
+        }
+    }
+    marks
 }
 
 /// A 1-based line and column (column counted in characters).
@@ -72,6 +90,7 @@ impl Document {
         };
         let mut line_starts = vec![0];
         line_starts.extend(original.match_indices('\n').map(|(i, _)| i + 1));
+        let char_marks = char_marks(&original);
         Document {
             name: name.into(),
             original,
@@ -79,23 +98,40 @@ impl Document {
             title,
             byline,
             line_starts,
+            char_marks,
         }
     }
 
     /// Line and column of a byte offset into the original text.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.original.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line = self
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
         let column = self
-            .original
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
+            .chars_before(offset)
+            .saturating_sub(self.chars_before(start))
             + 1;
         LineCol {
             line: line + 1,
             column,
         }
+    }
+
+    /// Characters before a byte offset, counted from the nearest mark.
+    fn chars_before(&self, offset: usize) -> usize {
+        let i = self
+            .char_marks
+            .partition_point(|&(b, _)| b <= offset)
+            .saturating_sub(1);
+        let (byte, chars) = self.char_marks.get(i).copied().unwrap_or((0, 0));
+        chars
+            + self
+                .original
+                .get(byte..offset)
+                .map_or(offset - byte, |s| s.chars().count())
     }
 
     /// Byte range of the whole line(s) covering `start..end` in the original.

@@ -6,6 +6,8 @@
 //! office. Pronoun attributions ("she said") go to the nearest preceding named
 //! person when only one person is in view.
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 
 use crate::rules::{Finding, SourceKind};
@@ -263,7 +265,9 @@ pub fn build(findings: &[Finding], seg: &Segments) -> Ledger {
         credited: vec![None; findings.len()],
     };
     let mut last_person: Option<(usize, usize)> = None; // (entry, paragraph)
-    let mut cited_sentences: Vec<Vec<usize>> = Vec::new();
+    // A set per entry: one source cited in every sentence of a long article must
+    // not cost a scan of its earlier sentences each time.
+    let mut cited_sentences: Vec<BTreeSet<usize>> = Vec::new();
 
     for (i, f) in findings.iter().enumerate() {
         let Some(src) = &f.source else { continue };
@@ -300,12 +304,10 @@ pub fn build(findings: &[Finding], seg: &Segments) -> Ledger {
             last_person = Some((e, paragraph));
         }
         if cited_sentences.len() <= e {
-            cited_sentences.resize(e + 1, Vec::new());
+            cited_sentences.resize(e + 1, BTreeSet::new());
         }
-        if let Some(s) = f.sentence_index
-            && !cited_sentences[e].contains(&s)
-        {
-            cited_sentences[e].push(s);
+        if let Some(s) = f.sentence_index {
+            cited_sentences[e].insert(s);
         }
     }
     for (e, sentences) in cited_sentences.iter().enumerate() {
@@ -380,7 +382,12 @@ impl Ledger {
 /// Direct quotations go to the source credited in their sentence; a quoted
 /// sentence with no attribution of its own continues the last speaker of its
 /// paragraph, or of the previous paragraph when the quotation runs on.
-fn count_quotes(ledger: &mut Ledger, findings: &[Finding], seg: &Segments, cited: &[Vec<usize>]) {
+fn count_quotes(
+    ledger: &mut Ledger,
+    findings: &[Finding],
+    seg: &Segments,
+    cited: &[BTreeSet<usize>],
+) {
     let mut speaker_of_sentence: Vec<Option<usize>> = vec![None; seg.sentences.len()];
     for (e, sentences) in cited.iter().enumerate() {
         for &s in sentences {

@@ -8,7 +8,7 @@
 //! `credit` add their points and categories that `deduct` subtract them, each up
 //! to its `cap`. The total is clamped to 0–100 and rounded.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -192,17 +192,21 @@ pub struct Score {
 pub fn score(model: &ScoringModel, findings: &[Finding], seg: &Segments) -> Score {
     let mut seen: BTreeMap<&str, i32> = BTreeMap::new();
     let mut finding_points = Vec::with_capacity(findings.len());
+    // Where each softening category occurs, looked up once rather than by scanning
+    // every finding for every finding (quadratic on a long article).
+    let softeners: Vec<Softeners> = model
+        .def
+        .soften
+        .iter()
+        .map(|s| Softeners::of(seg, findings, &s.by))
+        .collect();
     for f in findings {
         let effect = model.effect(&f.category);
         let n = seen.entry(&f.rule).or_insert(0);
         let mut points = f.weight * model.def.decay.powi(*n);
         *n += 1;
-        for s in &model.def.soften {
-            if s.target == f.category
-                && findings
-                    .iter()
-                    .any(|g| g.category == s.by && near(seg, f, g, s.within))
-            {
+        for (s, by) in model.def.soften.iter().zip(&softeners) {
+            if s.target == f.category && by.near(seg, f, s.within) {
                 points *= s.factor;
             }
         }
@@ -257,14 +261,43 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn near(seg: &Segments, a: &Finding, b: &Finding, within: Scope) -> bool {
-    match (within, a.sentence_index, b.sentence_index) {
-        (Scope::Document, _, _) => true,
-        (Scope::Sentence, Some(x), Some(y)) => x == y,
-        (Scope::Paragraph, Some(x), Some(y)) => {
-            seg.sentences[x].paragraph == seg.sentences[y].paragraph
+/// The sentences and paragraphs holding findings of one softening category.
+struct Softeners {
+    any: bool,
+    sentences: BTreeSet<usize>,
+    paragraphs: BTreeSet<usize>,
+}
+
+impl Softeners {
+    fn of(seg: &Segments, findings: &[Finding], category: &str) -> Softeners {
+        let mut out = Softeners {
+            any: false,
+            sentences: BTreeSet::new(),
+            paragraphs: BTreeSet::new(),
+        };
+        for g in findings.iter().filter(|g| g.category == category) {
+            out.any = true;
+            if let Some(s) = g.sentence_index {
+                out.sentences.insert(s);
+                if let Some(sentence) = seg.sentences.get(s) {
+                    out.paragraphs.insert(sentence.paragraph);
+                }
+            }
         }
-        _ => false,
+        out
+    }
+
+    /// Whether a softening finding lies within `within` of `f`.
+    fn near(&self, seg: &Segments, f: &Finding, within: Scope) -> bool {
+        match (within, f.sentence_index) {
+            (Scope::Document, _) => self.any,
+            (Scope::Sentence, Some(x)) => self.sentences.contains(&x),
+            (Scope::Paragraph, Some(x)) => seg
+                .sentences
+                .get(x)
+                .is_some_and(|s| self.paragraphs.contains(&s.paragraph)),
+            _ => false,
+        }
     }
 }
 

@@ -72,7 +72,10 @@ impl Segments {
 
     /// Whether `offset` is inside story furniture.
     pub fn in_furniture(&self, offset: usize) -> bool {
-        self.furniture.iter().any(|f| f.contains(offset))
+        // Furniture spans are sorted and never overlap (at most one per line), so
+        // a binary search keeps this cheap when every line is a photo credit.
+        let i = self.furniture.partition_point(|f| f.end <= offset);
+        self.furniture.get(i).is_some_and(|f| f.contains(offset))
     }
 
     /// Index of the sentence containing `offset`, or the nearest one before it.
@@ -83,9 +86,13 @@ impl Segments {
 
     /// Quotations that overlap a span.
     pub fn quotes_in(&self, span: Span) -> impl Iterator<Item = &Span> {
-        self.quotes
+        // Quotations are sorted and never overlap: skip to the first that ends
+        // after the span starts instead of scanning them all for every sentence.
+        let first = self.quotes.partition_point(|q| q.end <= span.start);
+        self.quotes[first..]
             .iter()
-            .filter(move |q| q.start < span.end && span.start < q.end)
+            .take_while(move |q| q.start < span.end)
+            .filter(move |q| span.start < q.end)
     }
 }
 
@@ -150,8 +157,14 @@ fn paragraphs(text: &str, furniture: &[Span]) -> Vec<Span> {
             flush(&mut out, &mut start, last_end);
             continue;
         }
+        // Only furniture found on this very line can concern it (furniture is sorted
+        // by position, one span at most per line): looking it up instead of scanning
+        // the whole list keeps a file of a million credit lines linear.
+        let first = furniture.partition_point(|f| f.start < line_start);
+        let on_line =
+            &furniture[first..first + furniture[first..].partition_point(|f| f.start < pos)];
         // A line that is all furniture (a byline, a credit) is a paragraph of its own.
-        let whole_furniture = furniture.iter().any(|f| {
+        let whole_furniture = on_line.iter().any(|f| {
             f.start <= line_start + (line.len() - line.trim_start().len()) && f.end >= content_end
         });
         if whole_furniture {
@@ -165,7 +178,7 @@ fn paragraphs(text: &str, furniture: &[Span]) -> Vec<Span> {
         last_end = content_end;
         // Furniture that starts mid-line ("November.Credit…Getty Images") ends the
         // paragraph before it.
-        if let Some(f) = furniture
+        if let Some(f) = on_line
             .iter()
             .find(|f| f.start > line_start && f.start < content_end)
         {

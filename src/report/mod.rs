@@ -106,6 +106,38 @@ fn fold(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Longest excerpt shown whole, in bytes. A "sentence" longer than this is not
+/// prose (a megabyte line with no full stop) and copying it into every finding
+/// would make the report quadratic in the input.
+pub const EXCERPT_LIMIT: usize = 2000;
+/// Bytes of context kept on each side of the match when an excerpt is cut.
+const EXCERPT_CONTEXT: usize = 240;
+
+/// `text[outer]` with white space folded; when `outer` is longer than
+/// [`EXCERPT_LIMIT`], only the part around `inner`, with `…` where it was cut.
+pub fn excerpt(text: &str, outer: Span, inner: Span) -> Option<String> {
+    if outer.len() <= EXCERPT_LIMIT {
+        return text.get(outer.start..outer.end).map(fold);
+    }
+    let from =
+        text.floor_char_boundary(inner.start.saturating_sub(EXCERPT_CONTEXT).max(outer.start));
+    let to = inner
+        .end
+        .min(inner.start.saturating_add(EXCERPT_LIMIT))
+        .saturating_add(EXCERPT_CONTEXT)
+        .min(outer.end);
+    let to = text.ceil_char_boundary(to.max(from));
+    let mut out = String::new();
+    if from > outer.start {
+        out.push('…');
+    }
+    out.push_str(&fold(text.get(from..to)?));
+    if to < outer.end {
+        out.push('…');
+    }
+    Some(out)
+}
+
 impl AuditReport {
     /// Assemble a report from the pipeline's results.
     pub fn new(doc: &Document, findings: &[Finding], ledger: &Ledger, score: Score) -> AuditReport {
@@ -124,7 +156,9 @@ impl AuditReport {
                 sentence: f.sentence,
                 start: f.span.map(|s| doc.line_col(s.start)),
                 matched: f.span.and_then(slice),
-                excerpt: f.sentence.and_then(slice),
+                excerpt: f
+                    .sentence
+                    .and_then(|s| excerpt(text, s, f.span.unwrap_or(s))),
                 source: ledger
                     .credited
                     .get(i)

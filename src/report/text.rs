@@ -4,10 +4,11 @@
 
 use std::fmt::Write as _;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 use crate::report::{AuditReport, FindingReport, InputFailure, Summary};
 use crate::rules::Severity;
+use crate::text::Span;
 
 /// How to render text.
 #[derive(Debug, Clone, Copy)]
@@ -89,15 +90,55 @@ fn diagnostic<'a>(r: &'a AuditReport, f: &'a FindingReport) -> Vec<Group<'a>> {
     let title = level(f.severity)
         .primary_title(f.message.as_str())
         .id(f.rule.as_str());
-    let mut group = match (f.span, f.sentence) {
+    let group = match (f.span, f.sentence) {
         (Some(span), sentence) => {
             let text: &str = &r.text;
-            // Show whole lines from the sentence's first to the match's last.
-            let from = sentence.map_or(span.start, |s| s.start.min(span.start));
-            let to = sentence.map_or(span.end, |s| s.end.max(span.end));
-            let line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = text[to..].find('\n').map_or(text.len(), |i| to + i);
-            let first_line = text[..line_start].matches('\n').count() + 1;
+            let limit = super::EXCERPT_LIMIT;
+            // Show whole lines from the sentence's first to the match's last, unless
+            // the sentence is too long to show (a megabyte without a full stop).
+            let (from, to) = match sentence {
+                Some(s) if s.len() <= limit => (s.start.min(span.start), s.end.max(span.end)),
+                _ => (span.start, span.end),
+            };
+            // Look for the line breaks only as far as a line may be shown: a scan to
+            // the top of the file for every finding is quadratic in a long article.
+            let back = text.floor_char_boundary(from.saturating_sub(limit));
+            let line_start = text[back..from]
+                .rfind('\n')
+                .map(|i| back + i + 1)
+                .or((back == 0).then_some(0));
+            let ahead = text.ceil_char_boundary(to.saturating_add(limit).min(text.len()));
+            let line_end = text[to..ahead]
+                .find('\n')
+                .map(|i| to + i)
+                .or((ahead == text.len()).then_some(text.len()));
+            let (line_start, line_end) = match (line_start, line_end) {
+                (Some(a), Some(b)) if b - a <= limit => (a, b),
+                _ => {
+                    // A line too long to show whole: give its place and the words
+                    // around the match instead.
+                    let at = f
+                        .start
+                        .unwrap_or(crate::input::LineCol { line: 1, column: 1 });
+                    let around = Span::new(line_start.unwrap_or(back), line_end.unwrap_or(ahead));
+                    let shown = super::excerpt(text, around, span).unwrap_or_default();
+                    let group = title
+                        .element(
+                            Origin::path(r.file.as_str())
+                                .line(at.line)
+                                .char_column(at.column),
+                        )
+                        .element(Level::NOTE.message(format!("{}: {shown}", f.category)));
+                    return vec![with_advice(group, f)];
+                }
+            };
+            // Count lines from the match's known line, not from the top of the file.
+            let first_line = match f.start {
+                Some(at) => at
+                    .line
+                    .saturating_sub(text[line_start..span.start].matches('\n').count()),
+                None => text[..line_start].matches('\n').count() + 1,
+            };
             let snippet = Snippet::source(&text[line_start..line_end])
                 .line_start(first_line)
                 .path(r.file.as_str())
@@ -110,10 +151,15 @@ fn diagnostic<'a>(r: &'a AuditReport, f: &'a FindingReport) -> Vec<Group<'a>> {
         }
         _ => title.element(Level::NOTE.message(format!("{} (whole article)", f.category))),
     };
-    if !f.advice.is_empty() {
-        group = group.element(Level::HELP.message(f.advice.as_str()));
+    vec![with_advice(group, f)]
+}
+
+fn with_advice<'a>(group: Group<'a>, f: &'a FindingReport) -> Group<'a> {
+    if f.advice.is_empty() {
+        group
+    } else {
+        group.element(Level::HELP.message(f.advice.as_str()))
     }
-    vec![group]
 }
 
 fn ledger(r: &AuditReport, out: &mut String) {

@@ -736,14 +736,26 @@ fn compile_document_rule(
     })
 }
 
-/// Number of words between two spans (0 when they touch or overlap).
-fn words_between(text: &str, a: Span, b: Span) -> usize {
+/// Number of words between two spans (0 when they touch or overlap), counted up
+/// to `max + 1` only: a match far from its `near` word in a long sentence costs
+/// `max` words, not the whole gap.
+fn words_between(text: &str, a: Span, b: Span, max: usize) -> usize {
     let (first, second) = if a.start <= b.start { (a, b) } else { (b, a) };
     if second.start <= first.end {
         return 0;
     }
-    text.get(first.end..second.start)
-        .map_or(usize::MAX, |gap| gap.split_whitespace().count())
+    text.get(first.end..second.start).map_or(usize::MAX, |gap| {
+        gap.split_whitespace().take(max.saturating_add(1)).count()
+    })
+}
+
+/// What consecutive matches of one rule share, so that a long sentence with many
+/// matches is not searched again for each one: the `unless` verdict of the last
+/// sentence checked and the `near` matches of the last unit searched.
+#[derive(Debug, Default)]
+pub(crate) struct MatchCache {
+    unless: Option<(Span, bool)>,
+    near: Option<(Span, Vec<Span>)>,
 }
 
 impl CompiledRule {
@@ -755,6 +767,7 @@ impl CompiledRule {
         unit: Span,
         span: Span,
         caps: &Captures<'_>,
+        cache: &mut MatchCache,
     ) -> Option<Finding> {
         if seg.in_furniture(span.start) {
             return None;
@@ -777,16 +790,37 @@ impl CompiledRule {
         let sentence_index = seg.sentence_at(span.start);
         let sentence = sentence_index.map(|i| seg.sentences[i].span);
         let check = sentence.unwrap_or(unit);
-        let check_text = &text[check.start..check.end];
-        if self.unless.iter().any(|u| u.is_match(check_text)) {
+        let unless = match cache.unless {
+            Some((at, verdict)) if at == check => verdict,
+            _ => {
+                let check_text = &text[check.start..check.end];
+                let verdict = self.unless.iter().any(|u| u.is_match(check_text));
+                cache.unless = Some((check, verdict));
+                verdict
+            }
+        };
+        if unless {
             return None;
         }
         if let Some((near, within)) = &self.near {
-            let unit_text = &text[unit.start..unit.end];
-            let close = near.find_iter(unit_text).any(|m| {
-                let n = Span::new(unit.start + m.start(), unit.start + m.end());
-                words_between(text, span, n) <= *within
-            });
+            let hits = match &mut cache.near {
+                Some((at, hits)) if *at == unit => hits,
+                slot => {
+                    let unit_text = &text[unit.start..unit.end];
+                    let hits = near
+                        .find_iter(unit_text)
+                        .map(|m| Span::new(unit.start + m.start(), unit.start + m.end()))
+                        .collect();
+                    &mut slot.insert((unit, hits)).1
+                }
+            };
+            // The hits do not overlap and come in order, so the nearest one before
+            // the match is the last that starts at or before it and the nearest
+            // after is the next one: no other hit can be fewer words away.
+            let i = hits.partition_point(|n| n.start <= span.start);
+            let close = hits[i.saturating_sub(1)..(i + 1).min(hits.len())]
+                .iter()
+                .any(|&n| words_between(text, span, n, *within) <= *within);
             if !close {
                 return None;
             }
@@ -922,7 +956,9 @@ mod tests {
     #[test]
     fn word_distance() {
         let t = "officials in the capital said";
-        assert_eq!(words_between(t, Span::new(0, 9), Span::new(25, 29)), 3);
-        assert_eq!(words_between(t, Span::new(25, 29), Span::new(0, 9)), 3);
+        assert_eq!(words_between(t, Span::new(0, 9), Span::new(25, 29), 10), 3);
+        assert_eq!(words_between(t, Span::new(25, 29), Span::new(0, 9), 10), 3);
+        // Counting stops one past the limit.
+        assert_eq!(words_between(t, Span::new(0, 9), Span::new(25, 29), 1), 2);
     }
 }

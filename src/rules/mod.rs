@@ -14,6 +14,8 @@ pub mod error;
 pub mod expr;
 pub mod pack;
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 pub use compile::{CompiledRule, RuleSet};
@@ -121,6 +123,7 @@ pub fn find(rules: &RuleSet, doc: &Document, seg: &Segments) -> Vec<Finding> {
             Scope::Paragraph => &seg.paragraphs,
             Scope::Document => &whole,
         };
+        let mut cache = compile::MatchCache::default();
         for unit in units {
             let unit_text = &text[unit.start..unit.end];
             for caps in rule.regex.captures_iter(unit_text) {
@@ -129,7 +132,7 @@ pub fn find(rules: &RuleSet, doc: &Document, seg: &Segments) -> Vec<Finding> {
                     continue;
                 }
                 let span = Span::new(unit.start + m.start(), unit.start + m.end());
-                if let Some(f) = rule.finding(text, seg, *unit, span, &caps) {
+                if let Some(f) = rule.finding(text, seg, *unit, span, &caps, &mut cache) {
                     found.push((order, f));
                 }
             }
@@ -167,14 +170,20 @@ fn resolve_pronouns(mut findings: Vec<Finding>) -> Vec<Finding> {
             continue;
         }
         let here = findings[i].sentence_index.unwrap_or(0);
-        let antecedent = findings[..i].iter().rev().find(|f| {
-            f.source
-                .as_ref()
-                .is_some_and(|s| s.kind != SourceKind::Pronoun)
-                && matches!(f.category.as_str(), "named-source" | "anonymous-source")
-                && f.sentence_index
-                    .is_some_and(|s| s + PRONOUN_REACH >= here && s <= here)
-        });
+        // Findings are in document order, so once a finding is out of reach every
+        // earlier one is too: stop there rather than walk back to the start.
+        let antecedent = findings[..i]
+            .iter()
+            .rev()
+            .take_while(|f| f.sentence_index.is_none_or(|s| s + PRONOUN_REACH >= here))
+            .find(|f| {
+                f.source
+                    .as_ref()
+                    .is_some_and(|s| s.kind != SourceKind::Pronoun)
+                    && matches!(f.category.as_str(), "named-source" | "anonymous-source")
+                    && f.sentence_index
+                        .is_some_and(|s| s + PRONOUN_REACH >= here && s <= here)
+            });
         if let Some(a) = antecedent
             && a.category == "anonymous-source"
         {
@@ -190,20 +199,38 @@ fn resolve_pronouns(mut findings: Vec<Finding>) -> Vec<Finding> {
 /// ("Hua Chunying, a Foreign Ministry spokeswoman, said" is one named source,
 /// not also an unnamed spokeswoman).
 fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
+    let mut by_id: HashMap<&str, &CompiledRule> = HashMap::new();
+    for r in &rules.rules {
+        by_id.entry(r.id.as_str()).or_insert(r);
+    }
+    // Per category: the spans of its findings by start, each with the furthest end
+    // reached so far. "Some finding of category C contains span a" is then one
+    // binary search instead of a scan of every finding.
+    let mut reach: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    let mut spans: Vec<(&str, Span)> = findings
+        .iter()
+        .filter_map(|g| g.span.map(|b| (g.category.as_str(), b)))
+        .collect();
+    spans.sort_by_key(|(_, b)| b.start);
+    for (category, b) in spans {
+        let list = reach.entry(category).or_default();
+        let furthest = list.last().map_or(b.end, |&(_, e)| e.max(b.end));
+        list.push((b.start, furthest));
+    }
+    let covered = |category: &str, a: Span| {
+        reach.get(category).is_some_and(|list| {
+            let n = list.partition_point(|&(start, _)| start <= a.start);
+            n > 0 && list[n - 1].1 >= a.end
+        })
+    };
     let keep: Vec<bool> = findings
         .iter()
         .map(|f| {
-            let Some(rule) = rules.rule(&f.rule) else {
+            let Some(rule) = by_id.get(f.rule.as_str()) else {
                 return true;
             };
-            if rule.overridden_by.is_empty() {
-                return true;
-            }
             let Some(a) = f.span else { return true };
-            !findings.iter().any(|g| {
-                rule.overridden_by.contains(&g.category)
-                    && g.span.is_some_and(|b| b.start <= a.start && a.end <= b.end)
-            })
+            !rule.overridden_by.iter().any(|c| covered(c, a))
         })
         .collect();
     findings
