@@ -293,15 +293,44 @@ fn expand_lexicon(
             .ok_or_else(|| format!("unknown lexicon `{name}`"));
     };
     let mut parts = Vec::new();
+    let mut total = 0usize;
     for entry in entries.get_ref() {
-        let expanded = expand(entry, &|n| expand_lexicon(n, raw, global, depth + 1).ok())
-            .map_err(|(_, _, msg)| msg)?;
+        // Keep the reason a nested lexicon failed (a cycle, or too long) rather
+        // than reporting it as unknown.
+        let inner = std::cell::RefCell::new(None);
+        let expanded = expand(
+            entry,
+            &|n| match expand_lexicon(n, raw, global, depth + 1) {
+                Ok(alt) => Some(alt),
+                Err(msg) => {
+                    inner.borrow_mut().get_or_insert(msg);
+                    None
+                }
+            },
+        )
+        .map_err(|(_, _, msg)| inner.take().unwrap_or(msg))?;
+        total += expanded.len() + 1;
+        if total > MAX_EXPANDED_PATTERN {
+            return Err(too_long());
+        }
         parts.push(expanded);
     }
     if parts.is_empty() {
         return Err("is empty".to_string());
     }
     Ok(format!("(?:{})", parts.join("|")))
+}
+
+/// Longest pattern text accepted after lexicon expansion. Lexicons that repeat
+/// each other (`a = ['{b}{b}{b}…']`) grow exponentially with depth; this stops a
+/// hostile pack long before memory runs out, and far above any real pattern
+/// (the built-in packs' longest is about 4 KB).
+const MAX_EXPANDED_PATTERN: usize = 1024 * 1024;
+
+fn too_long() -> String {
+    format!(
+        "is longer than {MAX_EXPANDED_PATTERN} bytes once its lexicons are expanded; lexicons that repeat each other grow exponentially"
+    )
 }
 
 /// Replace `{name}` lexicon references in a pattern. Regex repetition such as
@@ -349,6 +378,9 @@ pub fn expand(
                         None => {
                             return Err((i, i + name_len + 2, format!("unknown lexicon `{name}`")));
                         }
+                    }
+                    if out.len() > MAX_EXPANDED_PATTERN {
+                        return Err((i, i + name_len + 2, format!("pattern {}", too_long())));
                     }
                     for _ in 0..=name_len {
                         chars.next();
@@ -438,6 +470,9 @@ fn compile_pattern(
                     let known: Vec<&str> = lexicon.keys().map(String::as_str).collect();
                     let name = &written[a + 1..b - 1];
                     let help = match nearest(name, known.iter().copied()) {
+                        _ if lexicon.contains_key(name) => {
+                            "use fewer nested lexicon references".to_string()
+                        }
                         Some(n) => {
                             format!("did you mean `{{{n}}}`? define lexicons under [lexicon]")
                         }
@@ -470,7 +505,9 @@ fn compile_pattern(
             format!("invalid regex in {what}: {}", regex_message(&e)),
         )
         .in_rule(rule_id);
-        err.help = Some(if expanded != written {
+        err.help = Some(if matches!(e, regex::Error::CompiledTooBig(_)) {
+            "user packs are limited so that a pattern cannot exhaust memory: avoid nested counted repetition such as (?:a{100}){100} and long repeats of large classes such as \\w{1000}; list long alternatives as several rules".to_string()
+        } else if expanded != written {
             format!("after lexicon expansion the pattern is: {expanded}")
         } else {
             "see https://docs.rs/regex/latest/regex/#syntax; no look-around or backreferences"
