@@ -465,8 +465,7 @@ fn compile_pattern(
             let written = p.get_ref().clone();
             let expanded =
                 expand(&written, &|n| lexicon.get(n).cloned()).map_err(|(a, b, msg)| {
-                    // +1 skips the opening quote of the TOML string.
-                    let base = p.span().start + 1;
+                    let at = value_range(src, p.span(), &written, a..b);
                     let known: Vec<&str> = lexicon.keys().map(String::as_str).collect();
                     let name = &written[a + 1..b - 1];
                     let help = match nearest(name, known.iter().copied()) {
@@ -479,9 +478,7 @@ fn compile_pattern(
                         None => "define it under [lexicon], or escape a literal brace as \\{"
                             .to_string(),
                     };
-                    RuleError::at(src, base + a..base + b, msg)
-                        .in_rule(rule_id)
-                        .help(help)
+                    RuleError::at(src, at, msg).in_rule(rule_id).help(help)
                 })?;
             (written, expanded, p.span())
         }
@@ -516,6 +513,41 @@ fn compile_pattern(
         err
     })?;
     Ok((written, expanded, regex))
+}
+
+/// Where `range`, a byte range of a string value's contents, lies in the pack
+/// text. Exact when the value is written without escapes (the usual case for
+/// patterns in literal strings); otherwise, since an escape such as `\t` or
+/// `\u00e9` changes the length, the whole value, which is never wrong.
+fn value_range(
+    src: &PackSource,
+    value: std::ops::Range<usize>,
+    contents: &str,
+    range: std::ops::Range<usize>,
+) -> std::ops::Range<usize> {
+    let raw = src.text.get(value.clone()).unwrap_or_default();
+    for quote in ["'''", "\"\"\"", "'", "\""] {
+        let Some(inner) = raw.strip_prefix(quote).and_then(|r| r.strip_suffix(quote)) else {
+            continue;
+        };
+        // A multi-line string drops a line break right after its opening quotes.
+        let mut skip = quote.len();
+        let mut inner = inner;
+        if quote.len() == 3 {
+            for newline in ["\r\n", "\n"] {
+                if let Some(rest) = inner.strip_prefix(newline) {
+                    skip += newline.len();
+                    inner = rest;
+                    break;
+                }
+            }
+        }
+        if inner == contents && range.end <= contents.len() {
+            return value.start + skip + range.start..value.start + skip + range.end;
+        }
+        break;
+    }
+    value
 }
 
 fn placeholders(template: &str) -> Vec<&str> {
@@ -723,8 +755,8 @@ fn compile_document_rule(
                 .is_some_and(|c| categories.contains(c))
     };
     let when = expr::parse(def.when.get_ref(), &known).map_err(|e| {
-        let base = def.when.span().start + 1;
-        let mut err = RuleError::at(src, base + e.offset..base + e.offset + e.len, format!("in `when`: {}", e.message)).in_rule(id);
+        let at = value_range(src, def.when.span(), def.when.get_ref(), e.offset..e.offset + e.len);
+        let mut err = RuleError::at(src, at, format!("in `when`: {}", e.message)).in_rule(id);
         let candidates: Vec<String> = categories
             .iter()
             .cloned()
@@ -988,6 +1020,26 @@ mod tests {
         assert!(re.is_match("Critics  say the plan failed"));
         assert!(re.is_match("it is\nwidely believed that"));
         assert!(!re.is_match("the criticssay"));
+    }
+
+    #[test]
+    fn error_positions_survive_escapes() {
+        let pack = |pattern: &str| PackSource {
+            path: "p.toml".into(),
+            text: format!(
+                "[pack]\nid = \"p\"\n[[rule]]\nid = \"r\"\ncategory = \"x\"\npattern = {pattern}\nmessage = \"m\"\n"
+            ),
+        };
+        let column = |pattern: &str| {
+            let errors = RuleSet::load(&[pack(pattern)], &crate::scoring_base()).unwrap_err();
+            (errors[0].line, errors[0].column, errors[0].width)
+        };
+        // Literal string: the unknown lexicon itself is underlined.
+        assert_eq!(column("'日本 {nope}'"), (Some(6), Some(15), 6));
+        assert_eq!(column("'''\n日本 {nope}'''"), (Some(7), Some(4), 6));
+        // An escape changes lengths: the whole value is pointed at, and a
+        // multi-byte character after the escape no longer splits the offset.
+        assert_eq!(column("\"\\t日本{nope}\""), (Some(6), Some(11), 12));
     }
 
     #[test]

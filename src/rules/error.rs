@@ -45,7 +45,9 @@ impl RuleError {
     pub fn at(src: &PackSource, span: Range<usize>, message: impl Into<String>) -> RuleError {
         let mut err = RuleError::file(&src.path, message);
         if span.end > 0 || span.start > 0 {
-            let start = span.start.min(src.text.len());
+            // Spans come from the TOML parser or from offsets into a value; snap
+            // them to character boundaries so a miscount can never panic.
+            let start = src.text.floor_char_boundary(span.start.min(src.text.len()));
             let line_start = src.text[..start].rfind('\n').map_or(0, |i| i + 1);
             let line_end = src.text[start..]
                 .find('\n')
@@ -53,7 +55,9 @@ impl RuleError {
             err.line = Some(src.text[..start].matches('\n').count() + 1);
             err.column = Some(src.text[line_start..start].chars().count() + 1);
             err.source_line = Some(src.text[line_start..line_end].to_string());
-            let end = span.end.clamp(start, line_end);
+            let end = src
+                .text
+                .floor_char_boundary(span.end.clamp(start, line_end));
             err.width = src.text[start..end].chars().count().max(1);
         }
         err
