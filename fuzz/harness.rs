@@ -1,0 +1,157 @@
+//! What each fuzz target does with one input, shared by the fuzz targets in
+//! `fuzz_targets/` and by `tests/fuzz_regressions.rs`, which replays saved crash
+//! inputs in the ordinary test suite. Each function panics (or hangs) only if the
+//! library does, or if an invariant the later stages rely on is broken.
+
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use sourcing::input::{self, Document, Format};
+use sourcing::report::{json, text as text_report};
+use sourcing::rules::PackSource;
+use sourcing::text::{self, Span};
+use sourcing::{Auditor, RuleSet};
+
+/// Largest input the targets decode; libFuzzer's inputs are far smaller.
+const MAX_BYTES: u64 = 1 << 20;
+
+fn check_span(text: &str, span: Span) {
+    assert!(span.start <= span.end, "inverted span {span:?}");
+    assert!(
+        span.end <= text.len(),
+        "span {span:?} past end {}",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(span.start),
+        "span {span:?} starts inside a character"
+    );
+    assert!(
+        text.is_char_boundary(span.end),
+        "span {span:?} ends inside a character"
+    );
+}
+
+/// The first byte picks the format (even: plain text, odd: Markdown); the rest
+/// is the file.
+fn split_format(data: &[u8]) -> Option<(Format, &[u8])> {
+    let (&first, rest) = data.split_first()?;
+    let format = if first & 1 == 0 {
+        Format::Text
+    } else {
+        Format::Markdown
+    };
+    Some((format, rest))
+}
+
+/// Input decoding and segmentation on arbitrary bytes.
+pub fn decode_segment(data: &[u8]) {
+    let Some((format, rest)) = split_format(data) else {
+        return;
+    };
+    let Ok(doc) = input::decode("fuzz", rest.to_vec(), format, MAX_BYTES) else {
+        return;
+    };
+    assert_eq!(
+        doc.text.len(),
+        doc.original.len(),
+        "blanking changed the length"
+    );
+    let seg = text::segment(&doc.text);
+    let spans = seg
+        .paragraphs
+        .iter()
+        .chain(seg.sentences.iter().map(|s| &s.span))
+        .chain(&seg.quotes)
+        .chain(&seg.furniture);
+    for &span in spans {
+        check_span(&doc.text, span);
+        check_span(&doc.original, span);
+        let _ = doc.line_col(span.start);
+        let _ = doc.line_col(span.end);
+        let _ = doc.line_range(span.start, span.end);
+    }
+    for s in &seg.sentences {
+        let p = seg.paragraphs[s.paragraph];
+        assert!(
+            p.start <= s.span.start && s.span.end <= p.end,
+            "sentence outside its paragraph"
+        );
+    }
+    for list in [&seg.quotes, &seg.furniture, &seg.paragraphs] {
+        assert!(
+            list.windows(2).all(|w| w[0].end <= w[1].start),
+            "spans overlap or are out of order"
+        );
+    }
+}
+
+/// A short article every compiled fuzz pack is run over.
+const ARTICLE: &str = "By Jane Roe\n\n\
+“We will not comment,” a spokeswoman said. U.S. officials, who spoke on the condition \
+of anonymity, said the talks had stalled, according to a readout from Xinhua.\n\n\
+Critics say the plan failed. Records show Mr. Xi met Vladimir V. Putin on Jan. 6.";
+
+/// Rule-pack parsing and compiling on arbitrary TOML: every error is rendered as
+/// the command line would; a pack that compiles is run over a short article.
+pub fn rule_pack(data: &[u8]) {
+    let Ok(toml) = std::str::from_utf8(data) else {
+        return;
+    };
+    let src = PackSource {
+        path: "fuzz.toml".into(),
+        text: toml.to_string(),
+    };
+    match RuleSet::load(std::slice::from_ref(&src), &sourcing::scoring_base()) {
+        Ok(rules) => {
+            let auditor = Auditor { rules };
+            let doc = Document::from_text("a.txt", ARTICLE.to_string(), Format::Text);
+            let report = auditor.audit(&doc);
+            assert!(report.score.value <= 100);
+            let _ = json::render(std::slice::from_ref(&report), &[]);
+            let _ = text_report::render(&report, text_report::TextOptions::default());
+        }
+        Err(errors) => {
+            assert!(!errors.is_empty(), "a failed load names its problems");
+            for e in errors {
+                let _ = e.render();
+                let _ = e.to_string();
+            }
+        }
+    }
+}
+
+fn auditor() -> &'static Auditor {
+    static AUDITOR: OnceLock<Auditor> = OnceLock::new();
+    AUDITOR.get_or_init(|| match Auditor::builtin() {
+        Ok(a) => a,
+        Err(e) => panic!("built-in packs must load: {e:?}"),
+    })
+}
+
+/// A full audit of arbitrary text with the built-in rules (compiled once),
+/// rendered as text and JSON.
+pub fn audit(data: &[u8]) {
+    let Some((format, rest)) = split_format(data) else {
+        return;
+    };
+    let Ok(doc) = input::decode("fuzz.txt", rest.to_vec(), format, MAX_BYTES) else {
+        return;
+    };
+    let report = auditor().audit(&doc);
+    assert!(report.score.value <= 100);
+    let mut last = 0;
+    for f in &report.findings {
+        if let Some(s) = f.span {
+            check_span(&doc.original, s);
+            assert!(s.start >= last, "findings out of order");
+            last = s.start;
+        }
+        if let Some(s) = f.sentence {
+            check_span(&doc.original, s);
+        }
+    }
+    let _ = text_report::render(&report, text_report::TextOptions::default());
+    let _ = json::render(std::slice::from_ref(&report), &[]);
+}
