@@ -1,5 +1,8 @@
 //! The `sourcing` command line: a thin clap front end over the library.
 
+// See src/lib.rs: RuleError is large but only travels on the cold load path.
+#![allow(clippy::result_large_err)]
+
 mod cli;
 
 use std::process::ExitCode;

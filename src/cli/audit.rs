@@ -80,7 +80,7 @@ enum Loaded {
     Failed(InputError),
 }
 
-fn load(path: &PathBuf, max_bytes: u64) -> Loaded {
+fn load(path: &std::path::Path, max_bytes: u64) -> Loaded {
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         let limit = max_bytes.saturating_add(1);
