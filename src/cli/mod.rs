@@ -35,6 +35,7 @@ pub enum Command {
     /// Audit articles: files, directories (searched for .txt, .md, .markdown) or - for stdin.
     Audit(audit::AuditArgs),
     /// Regression snapshots: compare articles with their stored verdicts, or --update them.
+    #[command(long_about = snapshot::LONG_ABOUT)]
     Snapshot(snapshot::SnapshotArgs),
 }
 

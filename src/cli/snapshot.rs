@@ -11,13 +11,19 @@ use sourcing::snapshot;
 
 use super::{EXIT_ERROR, EXIT_OK, EXIT_THRESHOLD, RuleArgs, packs};
 
-/// Compare articles with their stored snapshots, or (with --update) store them.
-///
-/// Each article is audited and its verdict (score, grade, breakdown, ledger,
-/// findings) rendered as a small text file in DIR, named after the article's
-/// path relative to the common folder of the inputs. Without --update, every
-/// changed article is shown with its score change, the findings added and
-/// removed, and a diff; the run exits 1 if anything changed, is new or missing.
+/// The long `--help` text: what a snapshot holds and what the exit codes mean.
+pub const LONG_ABOUT: &str = "\
+Regression snapshots: compare articles with their stored verdicts, or --update them.
+
+Each article is audited and its verdict (score, grade, breakdown, ledger and findings) \
+kept as a small text file in DIR, named after the article's path relative to the common \
+folder of the inputs. Without --update, each changed article is shown with its score \
+change, the findings added and removed, and a diff of its snapshot.
+
+Exit codes: 0 every article unchanged (or --update succeeded), 1 something changed, \
+is new or is missing, 2 usage, rule or input errors.";
+
+/// Arguments of `sourcing snapshot`.
 #[derive(Debug, clap::Args)]
 pub struct SnapshotArgs {
     /// Articles: files, or directories searched recursively for .txt, .md and .markdown.
