@@ -548,6 +548,41 @@ fn a_broken_article_keeps_its_snapshot() {
 }
 
 #[test]
+fn an_article_named_twice_counts_once_and_collisions_are_errors() {
+    let ws = workspace();
+    let root = ws.path();
+    let run = sourcing(
+        root,
+        &[
+            "snapshot",
+            "articles",
+            "articles/other.txt",
+            "--dir",
+            "snaps",
+            "--update",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("2 new"), "{}", run.stdout);
+
+    // Two different articles whose names sanitize to the same snapshot file.
+    std::fs::write(root.join("articles/a b.txt"), OTHER).unwrap();
+    std::fs::write(root.join("articles/a_b.txt"), OTHER).unwrap();
+    let clash = sourcing(
+        root,
+        &["snapshot", "articles", "--dir", "snaps", "--update"],
+    );
+    assert_eq!(clash.code, 2);
+    assert!(
+        clash
+            .stderr
+            .contains("a_b.txt: its snapshot name a_b.txt.snap is already used by a b.txt"),
+        "{}",
+        clash.stderr
+    );
+}
+
+#[test]
 fn standard_input_is_refused() {
     let ws = workspace();
     let run = sourcing(ws.path(), &["snapshot", "-", "--dir", "snaps"]);
