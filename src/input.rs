@@ -198,7 +198,8 @@ pub fn decode(
             });
         }
     };
-    if text.trim().is_empty() {
+    // A byte-order mark is not text: a file holding only one is empty too.
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
         return Err(InputError::Empty { path });
     }
     // A byte-order mark is not part of the article; blank it so offsets stay true.
@@ -421,6 +422,10 @@ mod tests {
     fn rejects_bad_input() {
         assert!(matches!(
             decode("x", vec![], Format::Text, 100),
+            Err(InputError::Empty { .. })
+        ));
+        assert!(matches!(
+            decode("x", "\u{feff}\n \n".into(), Format::Text, 100),
             Err(InputError::Empty { .. })
         ));
         assert!(matches!(

@@ -26,6 +26,7 @@ pub mod ledger;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod snapshot;
 pub mod text;
 
 pub use input::Document;

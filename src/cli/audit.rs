@@ -1,7 +1,7 @@
 //! `sourcing audit`.
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -80,7 +80,7 @@ enum Loaded {
     Failed(InputError),
 }
 
-fn load(path: &std::path::Path, max_bytes: u64) -> Loaded {
+fn load(path: &Path, max_bytes: u64) -> Loaded {
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         let limit = max_bytes.saturating_add(1);

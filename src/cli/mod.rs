@@ -2,6 +2,7 @@
 
 mod audit;
 mod packs;
+mod snapshot;
 
 use std::path::PathBuf;
 
@@ -33,6 +34,9 @@ pub struct Cli {
 pub enum Command {
     /// Audit articles: files, directories (searched for .txt, .md, .markdown) or - for stdin.
     Audit(audit::AuditArgs),
+    /// Regression snapshots: compare articles with their stored verdicts, or --update them.
+    #[command(long_about = snapshot::LONG_ABOUT)]
+    Snapshot(snapshot::SnapshotArgs),
 }
 
 /// Output formats of `audit`.
@@ -59,5 +63,6 @@ pub struct RuleArgs {
 pub fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
         Command::Audit(args) => audit::run(args),
+        Command::Snapshot(args) => snapshot::run(args),
     }
 }
