@@ -19,9 +19,14 @@ pub struct ExampleOutcome {
     pub expected: usize,
     /// Findings the rule produced.
     pub found: usize,
-    /// What the other rules found in the example, as `rule (category): "matched text"`:
-    /// on a failure this shows, say, that another rule took the words.
+    /// What other rules of the same category (or of a category that overrides
+    /// this rule) found in the example, as `rule (category): "matched text"`: on a
+    /// failure this shows, say, that another rule took the words.
     pub others: Vec<String>,
+    /// Findings per category in the example: what a document rule's condition saw.
+    pub counts: Vec<(String, usize)>,
+    /// Whether the rule is a document rule.
+    pub document: bool,
     /// The matched text of each of this rule's own findings.
     pub matches: Vec<String>,
     /// Where the example is written.
@@ -61,8 +66,19 @@ impl ExampleOutcome {
                     .join(", ")
             ));
         }
-        if self.others.is_empty() {
-            help.push("no other rule matched the example".to_string());
+        if self.document {
+            let counts: Vec<String> = self
+                .counts
+                .iter()
+                .map(|(c, n)| format!("{c} {n}"))
+                .collect();
+            help.push(if counts.is_empty() {
+                "the example has no findings".to_string()
+            } else {
+                format!("findings in the example: {}", counts.join(", "))
+            });
+        } else if self.others.is_empty() {
+            help.push("no other rule of the category matched the example".to_string());
         } else {
             help.push(format!("other rules matched: {}", self.others.join("; ")));
         }
@@ -78,20 +94,21 @@ pub fn run(auditor: &Auditor) -> Vec<ExampleOutcome> {
 
 /// Run the examples of the rules for which `select(rule id, pack id)` holds.
 pub fn run_where(auditor: &Auditor, select: &dyn Fn(&str, &str) -> bool) -> Vec<ExampleOutcome> {
-    let pattern = auditor
-        .rules
-        .rules
-        .iter()
-        .map(|r| (&r.id, &r.pack, &r.examples));
+    // (id, pack, examples, document rule?, categories whose findings explain a failure)
+    let pattern = auditor.rules.rules.iter().map(|r| {
+        let mut related = vec![r.category.clone()];
+        related.extend(r.overridden_by.iter().cloned());
+        (&r.id, &r.pack, &r.examples, false, related)
+    });
     let document = auditor
         .rules
         .document_rules
         .iter()
-        .map(|r| (&r.id, &r.pack, &r.examples));
+        .map(|r| (&r.id, &r.pack, &r.examples, true, Vec::new()));
     pattern
         .chain(document)
-        .filter(|(id, pack, _)| select(id, pack))
-        .flat_map(|(id, pack, examples)| {
+        .filter(|(id, pack, ..)| select(id, pack))
+        .flat_map(|(id, pack, examples, is_document, related)| {
             examples.iter().map(move |ex| {
                 let doc = Document::from_text("<example>", ex.text.clone(), Format::Text);
                 let report = auditor.audit(&doc);
@@ -111,8 +128,11 @@ pub fn run_where(auditor: &Auditor, select: &dyn Fn(&str, &str) -> bool) -> Vec<
                     matches: mine.iter().map(|f| quoted(f)).collect(),
                     others: others
                         .iter()
+                        .filter(|f| related.contains(&f.category))
                         .map(|f| format!("{} ({}): {:?}", f.rule, f.category, quoted(f)))
                         .collect(),
+                    counts: report.counts.iter().map(|(c, n)| (c.clone(), *n)).collect(),
+                    document: is_document,
                     example: ex.clone(),
                 }
             })
