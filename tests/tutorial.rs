@@ -238,3 +238,32 @@ fn fits_handles_ellipsis() {
     assert!(!line_fits("[..] passed, 0 failed", "85 passed, 1 failed"));
     assert_eq!(words("sourcing 'a b' c"), s(&["sourcing", "a b", "c"]));
 }
+
+/// The reference's TOML snippets are valid TOML, and its sourcing.toml example
+/// is a valid configuration (every key known, every value the right type).
+#[test]
+fn reference_snippets_parse() {
+    let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let doc = std::fs::read_to_string(&doc_path).expect("docs/rules.md exists");
+    let reference = &doc[..doc.find(TUTORIAL_HEADING).unwrap()];
+    let mut blocks = 0;
+    let mut configs = 0;
+    for chunk in reference.split("```toml\n").skip(1) {
+        let body = chunk.split("```").next().unwrap();
+        toml::from_str::<toml::Table>(body)
+            .unwrap_or_else(|e| panic!("docs/rules.md snippet is not TOML: {e}\n{body}"));
+        blocks += 1;
+        if body.starts_with("packs =") {
+            sourcing::config::Config::parse(sourcing::rules::PackSource {
+                path: "docs/rules.md".into(),
+                text: body.into(),
+            })
+            .unwrap_or_else(|e| panic!("{}", e.render()));
+            configs += 1;
+        }
+    }
+    assert!(
+        blocks >= 8 && configs >= 1,
+        "{blocks} snippets, {configs} configs"
+    );
+}
