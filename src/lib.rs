@@ -16,10 +16,12 @@
 //! assert_eq!(report.findings[0].category, "anonymous-source");
 //! ```
 
-// RuleError carries the offending line for a caret display; it is only returned
-// while loading packs, a cold path, so its size does not matter.
+// RuleError is a full diagnostic (file, line, column, the source line, help);
+// it is built only when a pack is wrong, never on the audit's hot path, so
+// boxing it would cost clarity for nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod config;
 pub mod examples;
 pub mod input;
 pub mod ledger;

@@ -1,7 +1,7 @@
 //! `sourcing audit`.
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
@@ -29,12 +29,13 @@ pub struct AuditArgs {
     /// .markdown), or - for standard input.
     #[arg(value_name = "PATH|-", required = true)]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    /// Output format [default: text, or `format` under [audit] in sourcing.toml].
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
     #[command(flatten)]
     pub rules: RuleArgs,
-    /// Exit with code 1 if any article scores below SCORE (0-100).
+    /// Exit with code 1 if any article scores below SCORE (0-100) [default: `fail-under`
+    /// under [audit] in sourcing.toml].
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u8).range(0..=100))]
     pub fail_under: Option<u8>,
     /// Exit with code 1 if any finding is at this severity or worse.
@@ -80,7 +81,7 @@ enum Loaded {
     Failed(InputError),
 }
 
-fn load(path: &Path, max_bytes: u64) -> Loaded {
+fn load(path: &std::path::Path, max_bytes: u64) -> Loaded {
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         let limit = max_bytes.saturating_add(1);
@@ -102,7 +103,22 @@ fn load(path: &Path, max_bytes: u64) -> Loaded {
 }
 
 pub fn run(args: AuditArgs) -> Result<u8, String> {
-    let auditor = packs::auditor(&args.rules)?;
+    let setup = packs::setup(&args.rules)?;
+    let auditor = setup.auditor;
+    // Flags win over sourcing.toml's [audit] defaults.
+    let defaults = setup.config.map(|c| c.file.audit).unwrap_or_default();
+    let format = args
+        .format
+        .or_else(|| {
+            let f = defaults.format?;
+            <OutputFormat as clap::ValueEnum>::from_str(f.get_ref(), false).ok()
+        })
+        .unwrap_or(OutputFormat::Text);
+    let fail_under = args.fail_under.or_else(|| {
+        defaults
+            .fail_under
+            .and_then(|f| u8::try_from(*f.get_ref()).ok())
+    });
     let paths = input::expand_paths(&args.paths);
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -145,7 +161,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let out = match args.format {
+    let out = match format {
         OutputFormat::Json => report::json::render(&reports, &failures),
         OutputFormat::Text => {
             let opts = report::text::TextOptions {
@@ -173,9 +189,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
     if !failures.is_empty() {
         return Ok(EXIT_ERROR);
     }
-    let below = args
-        .fail_under
-        .is_some_and(|min| reports.iter().any(|r| r.score.value < min));
+    let below = fail_under.is_some_and(|min| reports.iter().any(|r| r.score.value < min));
     let denied = args.deny.is_some_and(|d| {
         reports
             .iter()

@@ -1,7 +1,9 @@
 //! Command-line definitions and dispatch.
 
 mod audit;
+mod init;
 mod packs;
+mod rules;
 mod snapshot;
 
 use std::path::PathBuf;
@@ -37,6 +39,10 @@ pub enum Command {
     /// Regression snapshots: compare articles with their stored verdicts, or --update them.
     #[command(long_about = snapshot::LONG_ABOUT)]
     Snapshot(snapshot::SnapshotArgs),
+    /// List, explain, check and test rules: built-in packs, your packs and sourcing.toml.
+    Rules(rules::RulesArgs),
+    /// Write a commented starter sourcing.toml and an example rule pack.
+    Init(init::InitArgs),
 }
 
 /// Output formats of `audit`.
@@ -57,6 +63,13 @@ pub struct RuleArgs {
     /// Do not load the built-in packs (the default scoring model still applies).
     #[arg(long)]
     pub no_default_rules: bool,
+    /// Read this configuration instead of the sourcing.toml found in the current
+    /// directory or its parents.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore sourcing.toml.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// Run a parsed command line; returns the exit code, or a message for exit 2.
@@ -64,5 +77,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
         Command::Audit(args) => audit::run(args),
         Command::Snapshot(args) => snapshot::run(args),
+        Command::Rules(args) => rules::run(args),
+        Command::Init(args) => init::run(args),
     }
 }

@@ -640,7 +640,11 @@ fn compile_rule(
         advice: def.advice.clone(),
         why: def.why.clone(),
         references: def.references.clone(),
-        examples: def.example.iter().map(|e| e.get_ref().clone()).collect(),
+        examples: def
+            .example
+            .iter()
+            .map(|e| Example::from_def(src, e))
+            .collect(),
     })
 }
 
@@ -732,7 +736,11 @@ fn compile_document_rule(
         advice: def.advice.clone(),
         why: def.why.clone(),
         references: def.references.clone(),
-        examples: def.example.iter().map(|e| e.get_ref().clone()).collect(),
+        examples: def
+            .example
+            .iter()
+            .map(|e| Example::from_def(src, e))
+            .collect(),
     })
 }
 

@@ -17,8 +17,8 @@ pub mod pack;
 use serde::Serialize;
 
 pub use compile::{CompiledRule, RuleSet};
-pub use error::RuleError;
-pub use pack::{PackSource, Quotes, Scope, Severity, SourceKind};
+pub use error::{Location, RuleError};
+pub use pack::{Example, PackSource, Quotes, Scope, Severity, SourceKind};
 
 use crate::input::Document;
 use crate::text::{Segments, Span};
@@ -66,6 +66,47 @@ pub fn builtin_sources() -> Vec<PackSource> {
         .map(|(name, text)| PackSource {
             path: format!("<built-in>/{name}"),
             text: (*text).to_string(),
+        })
+        .collect()
+}
+
+/// Read the pack files under a path: the file itself, or every `.toml` in a
+/// directory (sorted, not recursive). `path` is shown in messages as given.
+pub fn read_packs(path: &std::path::Path) -> Result<Vec<PackSource>, RuleError> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| {
+        RuleError::file(&name, format!("cannot read rules: {e}"))
+            .help("check the path: a pack file ending in .toml, or a directory of them")
+    })?;
+    let mut files = Vec::new();
+    if meta.is_dir() {
+        let entries = std::fs::read_dir(path)
+            .map_err(|e| RuleError::file(&name, format!("cannot list directory: {e}")))?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            if p.extension().is_some_and(|e| e == "toml") && p.is_file() {
+                files.push(p);
+            }
+        }
+        files.sort();
+        if files.is_empty() {
+            return Err(RuleError::file(&name, "directory has no .toml rule packs")
+                .help("put pack files ending in .toml in it"));
+        }
+    } else {
+        files.push(path.to_path_buf());
+    }
+    files
+        .into_iter()
+        .map(|p| {
+            let path = p.display().to_string();
+            let bytes = std::fs::read(&p)
+                .map_err(|e| RuleError::file(&path, format!("cannot read rules: {e}")))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                RuleError::file(&path, "rule pack is not valid UTF-8")
+                    .help("save the pack as UTF-8")
+            })?;
+            Ok(PackSource { path, text })
         })
         .collect()
 }
