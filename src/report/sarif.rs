@@ -67,7 +67,6 @@ fn rule_descriptor(info: &RuleInfo) -> Value {
     }
     json!({
         "id": info.id,
-        "name": info.name,
         "shortDescription": { "text": info.name },
         "fullDescription": { "text": full },
         "help": { "text": help, "markdown": help_md },
