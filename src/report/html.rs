@@ -109,7 +109,7 @@ fieldset.legend legend { font-weight: 600; padding: 0 .3rem; }
 .legend label { display: inline-flex; align-items: center; gap: .35rem; cursor: pointer; }
 .legend input:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 .swatch { display: inline-block; padding: 0 .3rem; border-bottom: 3px solid #111; font-size: .75rem; font-weight: 700; letter-spacing: .02em; }
-.report { display: grid; grid-template-columns: minmax(0, 1fr) 22rem; gap: 1.5rem; padding: 1rem 1.25rem; border-bottom: 1px solid #999; }
+.report { display: grid; grid-template-columns: minmax(0, 1fr) 28rem; gap: 1.5rem; padding: 1rem 1.25rem; border-bottom: 1px solid #999; }
 @media (max-width: 60rem) { .report { grid-template-columns: 1fr; } }
 .article { white-space: pre-wrap; overflow-wrap: anywhere; font: 1rem/1.75 Georgia, "Times New Roman", serif; max-width: 46rem; }
 mark.f { color: #111; padding: 0 .05em; border-bottom: 3px solid #111; position: relative; }
@@ -119,10 +119,10 @@ mark.f:focus { outline: 3px solid #1d4ed8; outline-offset: 1px; }
 mark.f.off { background: transparent !important; border-bottom-color: transparent !important; }
 mark.f.off::before { content: none; }
 .tip { display: none; position: absolute; left: 0; top: 100%; z-index: 10; width: max-content; max-width: min(28rem, 80vw); white-space: normal; font: .85rem/1.4 system-ui, sans-serif; background: #fff; color: #111; border: 2px solid #111; border-radius: 4px; padding: .4rem .55rem; box-shadow: 0 2px 6px rgba(0,0,0,.3); }
-mark.f:focus > .tip, mark.f:hover:not(:has(mark.f:hover)) > .tip { display: block; }
+mark.f:focus:not(.closed) > .tip, mark.f.open > .tip, mark.f:hover:not(:has(mark.f:hover)) > .tip { display: block; }
 mark.f.off > .tip { display: none !important; }
 .tip b { font-weight: 700; }
-.panel { font-size: .9rem; }
+.panel { font-size: .9rem; position: sticky; top: 0; align-self: start; max-height: 100vh; overflow: auto; }
 .score { font-size: 2rem; font-weight: 700; margin: 0; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .15rem .35rem; border-bottom: 1px solid #ccc; vertical-align: top; overflow-wrap: anywhere; }
@@ -133,6 +133,15 @@ ul.whole { padding-left: 1.1rem; }
 "#;
 
 const SCRIPT: &str = r#"
+// Tooltips follow keyboard focus (the :focus rule alone does not fire while the
+// window itself is unfocused), and Escape dismisses one (WCAG 1.4.13).
+document.querySelectorAll('mark.f.first').forEach(function (m) {
+  m.addEventListener('focus', function () { m.classList.remove('closed'); m.classList.add('open'); });
+  m.addEventListener('blur', function () { m.classList.remove('open'); });
+  m.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape') { m.classList.remove('open'); m.classList.add('closed'); }
+  });
+});
 document.querySelectorAll('input[data-toggle]').forEach(function (box) {
   box.addEventListener('change', function () {
     var k = box.getAttribute('data-toggle');
@@ -467,6 +476,33 @@ fn summary(reports: &[AuditReport], failures: &[InputFailure], out: &mut String)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// WCAG 2 relative luminance of a #rrggbb colour.
+    fn luminance(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    }
+
+    #[test]
+    fn highlight_colours_keep_text_readable() {
+        let text = luminance("#111111");
+        let known = crate::rules::CATEGORIES.iter().chain(&["policy"]).map(|c| {
+            known_style(c)
+                .expect("every built-in category has a style")
+                .0
+        });
+        for bg in known.chain(EXTRA_STYLES.iter().map(|s| s.0)) {
+            let ratio = (luminance(bg) + 0.05) / (text + 0.05);
+            assert!(ratio >= 10.0, "{bg}: contrast {ratio:.1}:1 under #111 text");
+        }
+    }
 
     #[test]
     fn escape_covers_text_and_attributes() {
