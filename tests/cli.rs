@@ -1,7 +1,7 @@
 //! The `audit` command's output options, run as a real process: colour and
 //! NO_COLOR (under a pseudo-terminal from util-linux `script`), terminal width,
 //! --quiet, --output (atomic, never over an input), the progress bar's silence
-//! off a terminal, and every --format.
+//! off a terminal (and its drawing on one), and every --format.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -220,6 +220,27 @@ fn every_format_renders_from_the_command_line() {
         assert!(
             stdout(&o).contains(marker),
             "{format} output lacks {marker:?}"
+        );
+    }
+}
+
+#[test]
+fn progress_bar_draws_on_a_terminal() {
+    let files = [
+        fixture(SEED),
+        fixture(WIDE),
+        fixture("003-uk-asylum-questionnaire.txt"),
+    ];
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    // Only standard error reaches the terminal's capture.
+    let line = format!(
+        "stty rows 40 cols 100; {BIN} audit --quiet {} 2>&1 >/dev/null",
+        names.join(" ")
+    );
+    if let Some(tty) = on_terminal(&line, false) {
+        assert!(
+            tty.contains("auditing"),
+            "no progress bar on a terminal:\n{tty:?}"
         );
     }
 }
