@@ -52,6 +52,14 @@ pub enum OutputFormat {
     Text,
     /// One JSON object: {"schema": "sourcing/audit/v1", "reports": [...], "errors": [...], "summary": {...}}.
     Json,
+    /// Markdown for a review ticket or pull request: tables, findings by category, ledger.
+    Markdown,
+    /// SARIF 2.1.0 for code-scanning tools (GitHub code scanning, SARIF viewers).
+    Sarif,
+    /// GitHub Actions annotations (::warning file=...,line=...::message), one per finding.
+    Github,
+    /// One self-contained HTML page: the article with findings highlighted, score panel, legend.
+    Html,
 }
 
 /// Where rules come from: shared by every command that loads packs.

@@ -3,7 +3,11 @@
 //! The report holds everything a renderer needs, including the original text for
 //! excerpts, so no renderer reaches back into earlier stages.
 
+pub mod github;
+pub mod html;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -13,7 +17,7 @@ use serde::Serialize;
 
 use crate::input::{Document, LineCol};
 use crate::ledger::Ledger;
-use crate::rules::{Finding, Severity, SourceKind};
+use crate::rules::{Finding, RuleSet, Severity, SourceKind};
 use crate::score::Score;
 use crate::text::Span;
 
@@ -171,6 +175,125 @@ impl AuditReport {
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
+
+    /// The finding an editor should look at first: the most severe, then the one
+    /// that cost the most points, then the earliest.
+    pub fn worst_finding(&self) -> Option<&FindingReport> {
+        // `min_by` keeps the first of equals, so ties go to the earliest finding.
+        self.findings.iter().min_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(a.points.total_cmp(&b.points))
+        })
+    }
+
+    /// Line and column of a byte offset into [`AuditReport::text`]: 1-based, the
+    /// column counted in Unicode scalar values like [`FindingReport::start`].
+    /// Offsets inside a character or past the end are clamped.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let text: &str = &self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        LineCol {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+
+    /// Where a finding's match ends: the line and column of its last character
+    /// (inclusive), as SARIF's `endColumn` minus one and GitHub's `endColumn` expect.
+    pub fn end_line_col(&self, span: Span) -> LineCol {
+        let text: &str = &self.text;
+        let end = span.end.min(text.len());
+        let last = text[..end]
+            .char_indices()
+            .next_back()
+            .map_or(end, |(i, _)| i.max(span.start));
+        self.line_col(last)
+    }
+}
+
+/// What a renderer may say about a rule, independently of any one article: the
+/// SARIF renderer lists these as `tool.driver.rules`. Built from the loaded
+/// [`RuleSet`] by the caller and passed to renderers explicitly, so no renderer
+/// reaches back into the rule engine.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleInfo {
+    /// Rule id, as in [`FindingReport::rule`].
+    pub id: String,
+    /// Short human name.
+    pub name: String,
+    /// The pack the rule comes from.
+    pub pack: String,
+    /// Category of its findings.
+    pub category: String,
+    /// Default severity (after any user override).
+    pub severity: Severity,
+    /// Why the rule exists: the newsroom basis.
+    pub why: String,
+    /// What the editor should do about a finding.
+    pub advice: String,
+    /// Citations for the basis.
+    pub references: Vec<String>,
+}
+
+impl RuleInfo {
+    /// Every rule of a rule set, pattern rules then document rules, in load order.
+    pub fn catalog(rules: &RuleSet) -> Vec<RuleInfo> {
+        let pattern = rules.rules.iter().map(|r| RuleInfo {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            pack: r.pack.clone(),
+            category: r.category.clone(),
+            severity: r.severity,
+            why: r.why.trim().to_string(),
+            advice: r.advice.clone(),
+            references: r.references.clone(),
+        });
+        let document = rules.document_rules.iter().map(|r| RuleInfo {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            pack: r.pack.clone(),
+            category: r.category.clone(),
+            severity: r.severity,
+            why: r.why.trim().to_string(),
+            advice: r.advice.clone(),
+            references: r.references.clone(),
+        });
+        pattern.chain(document).collect()
+    }
+}
+
+/// A short, stable label for a category, used where colour alone must not carry
+/// the meaning (HTML badges, summary table headings). Categories a custom pack
+/// invents get their own name.
+pub fn category_tag(category: &str) -> &str {
+    match category {
+        "anonymous-source" => "anon",
+        "anonymity-reason" => "reason",
+        "declined-comment" => "declined",
+        "state-media" => "state",
+        "vague-attribution" => "vague",
+        "named-source" => "named",
+        "document-source" => "doc",
+        "unverified-claim" => "unverified",
+        "other-outlet" => "outlet",
+        "social-media" => "social",
+        "policy" => "policy",
+        other => other,
+    }
+}
+
+/// The kind of a ledger source as written in reports (`named-person`, …).
+pub fn kind_name(kind: SourceKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// An input that could not be audited, as reported.
