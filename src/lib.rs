@@ -16,6 +16,7 @@
 //! assert_eq!(report.findings[0].category, "anonymous-source");
 //! ```
 
+pub mod eval;
 pub mod examples;
 pub mod input;
 pub mod ledger;

@@ -1,6 +1,7 @@
 //! Command-line definitions and dispatch.
 
 mod audit;
+mod eval;
 mod packs;
 
 use std::path::PathBuf;
@@ -33,6 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// Audit articles: files, directories (searched for .txt, .md, .markdown) or - for stdin.
     Audit(audit::AuditArgs),
+    /// Score the rules against annotated articles: precision, recall and F1 per category.
+    Eval(eval::EvalArgs),
 }
 
 /// Output formats of `audit`.
@@ -59,5 +62,6 @@ pub struct RuleArgs {
 pub fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
         Command::Audit(args) => audit::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }
