@@ -22,6 +22,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod config;
+pub mod eval;
 pub mod examples;
 pub mod input;
 pub mod ledger;

@@ -320,9 +320,10 @@ fn quotations(text: &str, para: Span) -> Vec<Span> {
     out
 }
 
-/// Bylines and photo credits: furniture the audit must never read as attribution.
+/// Bylines, photo credits and the headline: furniture the audit must never read as
+/// attribution.
 fn find_furniture(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
+    let mut out: Vec<Span> = headline(text).into_iter().collect();
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         let start = pos;
@@ -351,6 +352,25 @@ fn find_furniture(text: &str) -> Vec<Span> {
         }
     }
     out
+}
+
+/// The headline: a first line standing alone (a blank line after it) that does not
+/// end like a sentence. "Army say they will not use force" above a story is a
+/// title, not an attribution; corpus guidelines give headlines no category.
+fn headline(text: &str) -> Option<Span> {
+    let lead = text.len() - text.trim_start().len();
+    let rest = &text[lead..];
+    let line_end = rest.find('\n')?;
+    let line = rest[..line_end].trim_end();
+    let after = &rest[line_end + 1..];
+    let blank_follows = after
+        .split('\n')
+        .next()
+        .is_some_and(|next| next.trim().is_empty());
+    let words = line.split_whitespace().count();
+    let sentence_like = line.ends_with(['.', '!', '?', '"', '”', '’', '\'', ':', ';', ',', ')']);
+    (blank_follows && !sentence_like && (2..=30).contains(&words) && !is_byline(line))
+        .then(|| Span::new(lead, lead + line.len()))
 }
 
 fn is_byline(line: &str) -> bool {
@@ -503,6 +523,22 @@ mod tests {
         assert!(seg.in_furniture(text.find("Getty").unwrap()));
         assert!(!seg.in_furniture(text.find("Officials").unwrap()));
         assert!(split(text).contains(&"Officials said so."));
+    }
+
+    #[test]
+    fn headline_is_furniture() {
+        let text = "Army say they will not use force\n\nThe army said so on Monday.\n";
+        let seg = segment(text);
+        assert!(seg.in_furniture(text.find("say").unwrap()));
+        assert!(!seg.in_furniture(text.find("said").unwrap()));
+        // A first paragraph that is a sentence, or one with no blank line after it,
+        // is text.
+        for text in [
+            "The army said so on Monday.\n\nMore.",
+            "Officials said the\ntalks had stalled",
+        ] {
+            assert!(segment(text).furniture.is_empty(), "{text}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Command-line definitions and dispatch.
 
 mod audit;
+mod eval;
 mod init;
 mod packs;
 mod rules;
@@ -43,6 +44,8 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Write a commented starter sourcing.toml and an example rule pack.
     Init(init::InitArgs),
+    /// Score the rules against annotated articles: precision, recall and F1 per category.
+    Eval(eval::EvalArgs),
 }
 
 /// Output formats of `audit`.
@@ -87,5 +90,6 @@ pub fn run(cli: Cli) -> Result<u8, String> {
         Command::Snapshot(args) => snapshot::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Init(args) => init::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }

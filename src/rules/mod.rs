@@ -227,9 +227,9 @@ fn resolve_pronouns(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings
 }
 
-/// Drop findings whose rule yields to a category whose finding contains them
-/// ("Hua Chunying, a Foreign Ministry spokeswoman, said" is one named source,
-/// not also an unnamed spokeswoman).
+/// Drop findings whose rule yields to a category whose finding contains them or
+/// starts where they start ("Hua Chunying, a Foreign Ministry spokeswoman, said" is
+/// one named source, not also an unnamed spokeswoman).
 fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
     let keep: Vec<bool> = findings
         .iter()
@@ -241,9 +241,13 @@ fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
                 return true;
             }
             let Some(a) = f.span else { return true };
+            // The other finding contains this one, or names the same subject
+            // ("Korean Central News Agency said" is state media, not a named source).
             !findings.iter().any(|g| {
                 rule.overridden_by.contains(&g.category)
-                    && g.span.is_some_and(|b| b.start <= a.start && a.end <= b.end)
+                    && g.span.is_some_and(|b| {
+                        (b.start <= a.start && a.end <= b.end) || b.start == a.start
+                    })
             })
         })
         .collect();
