@@ -31,7 +31,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Audit articles: files, directories (searched for .txt, .md, .markdown) or - for stdin.
+    /// Audit articles: files, directories (searched for .txt, .md, .markdown, .html, .htm) or - for stdin.
     Audit(audit::AuditArgs),
 }
 

@@ -1,0 +1,190 @@
+//! Articles as people have them: a saved web page or a Markdown draft of a corpus
+//! article must audit exactly like its plain text, and every finding must point
+//! into the story in the file the user gave.
+//!
+//! The HTML fixtures in `tests/fixtures/html/` wrap the text of the top-level
+//! fixture of the same name in page furniture whose words would be findings if
+//! they were read: navigation, related-link lists and headlines with "officials
+//! said", a cookie banner, scripts and JSON-LD, captions, a footer. The Markdown
+//! fixtures in `tests/fixtures/markdown/` add front matter, headings, links,
+//! emphasis, lists, block quotes and code blocks.
+
+use std::path::{Path, PathBuf};
+
+use sourcing::input::{Document, Format};
+use sourcing::report::AuditReport;
+use sourcing::{Auditor, input};
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+fn audit(auditor: &Auditor, path: &Path) -> (Document, AuditReport) {
+    let doc = input::read_file(path, input::DEFAULT_MAX_BYTES).expect("fixture reads");
+    let report = auditor.audit(&doc);
+    (doc, report)
+}
+
+/// What a finding says, independent of where the file put it.
+fn findings(r: &AuditReport) -> Vec<(String, String, Option<String>, Option<String>)> {
+    let mut v: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule.clone(),
+                f.category.clone(),
+                f.matched.clone(),
+                f.excerpt.clone(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Strip tags and decode the few entities the fixtures use, then fold white space:
+/// what a reader sees of a stretch of the page.
+fn visible(html: &str) -> String {
+    let tags = regex::Regex::new(r"<[^>]*>").unwrap();
+    let text = tags.replace_all(html, "");
+    let text = text
+        .replace("&rsquo;", "’")
+        .replace("&ldquo;", "“")
+        .replace("&rdquo;", "”")
+        .replace("&mdash;", "—")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Line and column (1-based, column in characters) of a byte offset, counted
+/// independently of the library.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line, col)
+}
+
+fn check_page(stem: &str, story_start: &str, story_end: &str) {
+    let auditor = Auditor::builtin().expect("built-in packs load");
+    let (_, plain) = audit(&auditor, &fixture(&format!("{stem}.txt")));
+    let page_path = fixture(&format!("html/{stem}.html"));
+    let (doc, page) = audit(&auditor, &page_path);
+    assert_eq!(doc.format, Format::Html);
+    assert!(!plain.findings.is_empty());
+    assert_eq!(
+        findings(&page),
+        findings(&plain),
+        "{stem}: the page must audit like its text"
+    );
+
+    let src = std::fs::read_to_string(&page_path).unwrap();
+    let from = src.find(story_start).expect("story start marker");
+    let to = src.rfind(story_end).expect("story end marker");
+    for f in &page.findings {
+        for span in [f.span, f.sentence].into_iter().flatten() {
+            assert!(
+                from < span.start && span.end <= to,
+                "{stem}: {} at {}..{} is outside the story ({from}..{to})",
+                f.rule,
+                span.start,
+                span.end
+            );
+        }
+        let span = f.span.expect("sentence findings have a place");
+        let raw = &src[span.start..span.end];
+        assert_eq!(
+            Some(visible(raw)),
+            f.matched,
+            "{stem}: {} span {raw:?} is not the matched words",
+            f.rule
+        );
+        let sentence = f.sentence.expect("and a sentence");
+        assert_eq!(
+            Some(visible(&src[sentence.start..sentence.end])),
+            f.excerpt,
+            "{stem}: {} sentence span",
+            f.rule
+        );
+        let start = f.start.expect("and a line");
+        assert_eq!(
+            (start.line, start.column),
+            line_col(&src, span.start),
+            "{stem}: {} line:column",
+            f.rule
+        );
+    }
+    for e in &page.ledger {
+        assert!(e.first.line > src[..from].matches('\n').count());
+    }
+}
+
+#[test]
+fn nyt_page_audits_like_its_text() {
+    check_page("000-nyt-china-russia-intel", "<article", "</article>");
+    let auditor = Auditor::builtin().unwrap();
+    let (doc, page) = audit(&auditor, &fixture("html/000-nyt-china-russia-intel.html"));
+    assert_eq!(
+        page.title.as_deref(),
+        Some("U.S. Officials Had Urged China to Help Avert War in Ukraine")
+    );
+    assert_eq!(page.byline.as_deref(), Some("Edward Wong | New York Times"));
+    assert_eq!(page.date.as_deref(), Some("2022-02-25T18:44:00-05:00"));
+    // None of the furniture's words reach the analysis.
+    for furniture in [
+        "Related Coverage",
+        "cookies",
+        "Advertisement",
+        "track(",
+        "Getty Images",
+        "video summit",
+        "appears in print",
+        "More on China",
+    ] {
+        assert!(!doc.text.contains(furniture), "{furniture:?} leaked");
+    }
+}
+
+#[test]
+fn wiki_page_without_article_markup_audits_like_its_text() {
+    check_page(
+        "021-us-airstrikes-basra-militants",
+        "<div id=\"mw-content-text\">",
+        "<h2>",
+    );
+    let auditor = Auditor::builtin().unwrap();
+    let (doc, page) = audit(
+        &auditor,
+        &fixture("html/021-us-airstrikes-basra-militants.html"),
+    );
+    assert_eq!(
+        page.title.as_deref(),
+        Some("U.S. launches airstrikes against Basra militants")
+    );
+    assert!(!doc.text.contains("Related news"));
+    assert!(!doc.text.contains("Main page"));
+}
+
+#[test]
+fn input_format_follows_extension_or_choice() {
+    assert_eq!(Format::from_path(Path::new("a.HTM")), Format::Html);
+    assert_eq!(Format::from_path(Path::new("a.html")), Format::Html);
+    assert_eq!(Format::from_path(Path::new("a.md")), Format::Markdown);
+    assert_eq!(Format::from_path(Path::new("a.txt")), Format::Text);
+    // A page saved as .txt is still read as HTML when asked.
+    let path = fixture("html/000-nyt-china-russia-intel.html");
+    let as_text = input::read_file_as(&path, input::DEFAULT_MAX_BYTES, Some(Format::Text)).unwrap();
+    assert!(as_text.text.contains("<script"));
+    let as_html = input::read_file_as(&path, input::DEFAULT_MAX_BYTES, Some(Format::Html)).unwrap();
+    assert!(!as_html.text.contains("<script"));
+}
