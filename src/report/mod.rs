@@ -15,7 +15,7 @@ use crate::input::{Document, LineCol};
 use crate::ledger::Ledger;
 use crate::rules::{Finding, Severity, SourceKind};
 use crate::score::Score;
-use crate::text::Span;
+use crate::text::{Span, Story};
 
 /// Version tag of one article's report in JSON.
 pub const REPORT_SCHEMA: &str = "sourcing/report/v1";
@@ -178,6 +178,32 @@ impl AuditReport {
                 .collect(),
             text: Arc::from(text.as_str()),
         }
+    }
+
+    /// Fill the document summary from the story furniture found in the text, where
+    /// front matter or page markup did not already give it.
+    pub fn with_story(mut self, doc: &Document, story: &Story) -> AuditReport {
+        let words = |s: Option<Span>| {
+            s.and_then(|s| doc.text.get(s.start..s.end))
+                .map(fold)
+                .filter(|w| !w.is_empty())
+        };
+        if self.title.is_none() {
+            self.title = words(story.headline);
+        }
+        if self.byline.is_none() {
+            self.byline = words(story.byline).map(|b| {
+                let rest = b.strip_prefix("By ").or_else(|| b.strip_prefix("BY "));
+                rest.unwrap_or(&b).to_string()
+            });
+        }
+        if self.dateline.is_none() {
+            self.dateline = words(story.dateline);
+        }
+        if self.date.is_none() {
+            self.date = words(story.timestamp);
+        }
+        self
     }
 
     /// The most severe finding's severity, if any.
