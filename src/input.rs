@@ -21,7 +21,7 @@ use crate::text::Span;
 pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
 
 /// File extensions audited when a directory is given.
-pub const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm"];
+pub const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "xhtml"];
 
 /// The format an article is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,8 +95,9 @@ impl Document {
         let text = match format {
             Format::Text => original.clone(),
             Format::Markdown => {
-                let (text, m) = markdown_to_text(&original);
-                meta = m;
+                let (text, m, md) = markdown_to_text(&original);
+                map = m;
+                meta = md;
                 text
             }
             Format::Html => {
@@ -214,7 +215,7 @@ impl fmt::Display for InputError {
             InputError::Io { path, message } => write!(f, "{path}: cannot read: {message}"),
             InputError::EmptyDirectory { path } => write!(
                 f,
-                "{path}: directory has no articles (looked for .txt, .md, .markdown, .html and .htm files)"
+                "{path}: directory has no articles (looked for .txt, .md, .markdown, .html, .htm and .xhtml files)"
             ),
             InputError::Empty { path } => {
                 write!(f, "{path}: file is empty; there is nothing to audit")
@@ -454,11 +455,17 @@ fn set_meta(meta: &mut Meta, key: &str, value: &str) {
     }
 }
 
-/// Reduce Markdown to text of the same byte length: front matter, code blocks,
-/// heading and list marks, emphasis marks, link targets, images' `!`, reference
-/// definitions and inline HTML become spaces. A list bullet or heading mark
-/// becomes a line break instead, so each item and heading is a paragraph.
-fn markdown_to_text(src: &str) -> (String, Meta) {
+/// Marks a Markdown byte as markup to delete. NUL never reaches here from a file
+/// (binary input is refused), so it cannot be confused with text.
+const MARKUP: u8 = 0;
+
+/// Reduce Markdown to the text a reader sees: front matter, code blocks, heading
+/// and list marks, emphasis marks, link targets, images' `!`, reference
+/// definitions and inline HTML are deleted (line breaks are kept, so lines and
+/// paragraphs stay where they were), with a map back to the original bytes. A
+/// list bullet or heading mark becomes a line break instead, so each item and
+/// heading is a paragraph.
+fn markdown_to_text(src: &str) -> (String, OffsetMap, Meta) {
     let mut out: Vec<u8> = src.as_bytes().to_vec();
     let mut meta = Meta::default();
     let body_start = front_matter(src, &mut meta);
@@ -579,10 +586,35 @@ fn markdown_to_text(src: &str) -> (String, Meta) {
         prev_para = !item;
         inline(line, start, i + m, &mut out);
     }
-    // Only ASCII bytes were replaced by ASCII bytes, so this cannot fail; fall
-    // back to the original rather than panic if that ever changes.
-    let text = String::from_utf8(out).unwrap_or_else(|_| src.to_string());
-    (text, meta)
+    // Keep what is not markup. Only ASCII bytes were changed, so every kept run
+    // is whole characters; a run that is not valid UTF-8 is skipped, not a panic.
+    let mut b = MapBuilder::new();
+    let mut i = 0;
+    while i < out.len() {
+        if out[i] == MARKUP {
+            i += 1;
+            continue;
+        }
+        if out[i] != src.as_bytes()[i] {
+            // A mark turned into a line break or a space.
+            b.atomic(
+                if out[i] == b'\n' { "\n" } else { " " },
+                Span::new(i, i + 1),
+            );
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < out.len() && out[j] != MARKUP && out[j] == src.as_bytes()[j] {
+            j += 1;
+        }
+        if let Some(run) = src.get(i..j) {
+            b.verbatim(run, i);
+        }
+        i = j;
+    }
+    let (text, map) = b.finish();
+    (text, map, meta)
 }
 
 /// Blank inline Markdown in one line from `from`: emphasis, code and strike
@@ -594,10 +626,10 @@ fn inline(line: &str, start: usize, from: usize, out: &mut [u8]) {
     while i < bytes.len() {
         match bytes[i] {
             b'\\' if bytes.get(i + 1).is_some_and(u8::is_ascii_punctuation) => {
-                out[start + i] = b' ';
+                out[start + i] = MARKUP;
                 i += 1;
             }
-            b'*' | b'`' => out[start + i] = b' ',
+            b'*' | b'`' => out[start + i] = MARKUP,
             b'~' if bytes.get(i + 1) == Some(&b'~') => {
                 blank(out, start + i, start + i + 2);
                 i += 1;
@@ -608,17 +640,17 @@ fn inline(line: &str, start: usize, from: usize, out: &mut [u8]) {
                     && bytes[i - 1].is_ascii_alphanumeric()
                     && bytes[i + 1].is_ascii_alphanumeric();
                 if !word_inside {
-                    out[start + i] = b' ';
+                    out[start + i] = MARKUP;
                 }
             }
-            b'!' if bytes.get(i + 1) == Some(&b'[') => out[start + i] = b' ',
+            b'!' if bytes.get(i + 1) == Some(&b'[') => out[start + i] = MARKUP,
             b'[' => {
-                out[start + i] = b' ';
+                out[start + i] = MARKUP;
                 depth += 1;
             }
             b']' if depth > 0 => {
                 depth -= 1;
-                out[start + i] = b' ';
+                out[start + i] = MARKUP;
                 let target = match bytes.get(i + 1) {
                     Some(b'(') => matching(bytes, i + 1, b'(', b')'),
                     Some(b'[') => matching(bytes, i + 1, b'[', b']'),
@@ -634,7 +666,9 @@ fn inline(line: &str, start: usize, from: usize, out: &mut [u8]) {
                 .is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!')) =>
             {
                 if let Some(end) = line[i..].find('>') {
+                    // A tag between words still separates them.
                     blank(out, start + i, start + i + end + 1);
+                    out[start + i] = b' ';
                     i += end;
                 }
             }
@@ -664,7 +698,7 @@ fn blank(out: &mut [u8], from: usize, to: usize) {
     let to = to.min(out.len());
     for b in &mut out[from.min(to)..to] {
         if *b != b'\n' && b.is_ascii() {
-            *b = b' ';
+            *b = MARKUP;
         }
     }
 }
@@ -703,15 +737,71 @@ mod tests {
 
     #[test]
     fn markdown_keeps_offsets_and_reads_front_matter() {
-        let src = "---\ntitle: \"Talks\"\nauthor: Jane Roe\n---\n# Head\n\nOfficials **said** so, per [the memo](http://x).\n```\ncode said\n```\n";
+        let src = "---\ntitle: \"Talks\"\nauthor: Jane Roe\ndate: 2022-03-01\n---\n# Head\n\nOfficials **said** so, per [the memo](http://x).\n```\ncode said\n```\n";
         let doc = Document::from_text("a.md", src.to_string(), Format::Markdown);
-        assert_eq!(doc.text.len(), src.len());
         assert_eq!(doc.title.as_deref(), Some("Talks"));
         assert_eq!(doc.byline.as_deref(), Some("Jane Roe"));
+        assert_eq!(doc.date.as_deref(), Some("2022-03-01"));
         assert!(!doc.text.contains("title"));
         assert!(!doc.text.contains("http"));
         assert!(!doc.text.contains("code said"));
+        assert!(doc.text.contains("Officials said so, per the memo."));
         let at = doc.text.find("said").unwrap();
-        assert_eq!(&src[at..at + 4], "said");
+        let span = doc.original_span(Span::new(at, at + 4));
+        assert_eq!(&src[span.start..span.end], "said");
+        let at = doc.text.find("the memo.").unwrap();
+        let span = doc.original_span(Span::new(at, at + "the memo.".len()));
+        assert_eq!(&src[span.start..span.end], "the memo](http://x).");
+        assert_eq!(doc.locate(at).line, 8);
+    }
+
+    fn md(src: &str) -> Document {
+        Document::from_text("a.md", src.to_string(), Format::Markdown)
+    }
+
+    #[test]
+    fn markdown_front_matter_variants() {
+        let toml = md(
+            "+++\ntitle = \"Talks stall\"\nauthors = [\"Jane Roe\", \"John Doe\"]\ndate = 2022-03-01\n+++\nBody.",
+        );
+        assert_eq!(toml.title.as_deref(), Some("Talks stall"));
+        assert_eq!(toml.byline.as_deref(), Some("Jane Roe, John Doe"));
+        assert_eq!(toml.text.trim(), "Body.");
+        let crlf = md("---\r\ntitle: Talks\r\n...\r\nBody.");
+        assert_eq!(crlf.title.as_deref(), Some("Talks"));
+        assert_eq!(crlf.text.trim(), "Body.");
+        // An unclosed fence is a thematic break, not front matter.
+        let open = md("---\ntitle: Talks\n\nBody.");
+        assert_eq!(open.title, None);
+        assert!(open.text.contains("title: Talks"));
+    }
+
+    #[test]
+    fn markdown_blocks_and_inlines() {
+        let doc = md(
+            "Head\n====\n\n> Officials *said* so.\n\n    indented code said\n\n- one item\n- two `items`\n1. first\n\n~~~~\n```\nstill code\n~~~~\n\nAfter \\*literal\\* ![a chart](c.png) <br>and [ref][1] ~~gone~~.\n\n[1]: http://example.com\n\n***\n",
+        );
+        let t = &doc.text;
+        for gone in [
+            "====",
+            "code said",
+            "still code",
+            "example.com",
+            "***",
+            "`",
+            "~~",
+            "(c.png)",
+        ] {
+            assert!(!t.contains(gone), "{gone:?} in {t:?}");
+        }
+        assert!(t.contains("Officials said so."), "{t:?}");
+        assert!(t.contains("*literal*"), "{t:?}");
+        assert!(t.contains("a chart  and ref gone."), "{t:?}");
+        // Each list item is a paragraph of its own.
+        let seg = crate::text::segment(t);
+        let paras: Vec<&str> = seg.paragraphs.iter().map(|p| &t[p.start..p.end]).collect();
+        assert!(paras.contains(&"one item"), "{paras:?}");
+        assert!(paras.contains(&"two items"), "{paras:?}");
+        assert!(paras.contains(&"first"), "{paras:?}");
     }
 }

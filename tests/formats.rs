@@ -188,3 +188,46 @@ fn input_format_follows_extension_or_choice() {
     let as_html = input::read_file_as(&path, input::DEFAULT_MAX_BYTES, Some(Format::Html)).unwrap();
     assert!(!as_html.text.contains("<script"));
 }
+
+/// What a reader sees of a stretch of Markdown: link targets, emphasis and block
+/// quote marks removed, white space folded.
+fn visible_md(md: &str) -> String {
+    let targets = regex::Regex::new(r"\]\([^)]*\)|\]\[[^\]]*\]").unwrap();
+    let quote = regex::Regex::new(r"(?m)^> ").unwrap();
+    let text = targets.replace_all(md, "");
+    let text = quote.replace_all(&text, "");
+    let text: String = text
+        .chars()
+        .filter(|c| !matches!(c, '*' | '[' | ']'))
+        .collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn markdown_draft_audits_like_its_text() {
+    let stem = "013-australian-iodine-deficiency-study";
+    let auditor = Auditor::builtin().unwrap();
+    let (_, plain) = audit(&auditor, &fixture(&format!("{stem}.txt")));
+    let path = fixture(&format!("markdown/{stem}.md"));
+    let (doc, draft) = audit(&auditor, &path);
+    assert_eq!(doc.format, Format::Markdown);
+    assert_eq!(findings(&draft), findings(&plain));
+    assert_eq!(draft.title, plain.title);
+    assert_eq!(draft.byline.as_deref(), Some("Wikinews"));
+    assert_eq!(draft.date.as_deref(), Some("2006-11-24"));
+    for furniture in ["code sample", "editor:", "who.int", "mja.com.au", "tags"] {
+        assert!(!doc.text.contains(furniture), "{furniture:?} leaked");
+    }
+    let src = std::fs::read_to_string(&path).unwrap();
+    for f in &draft.findings {
+        let span = f.span.unwrap();
+        assert_eq!(Some(visible_md(&src[span.start..span.end])), f.matched);
+        let sentence = f.sentence.unwrap();
+        assert_eq!(
+            Some(visible_md(&src[sentence.start..sentence.end])),
+            f.excerpt
+        );
+        let start = f.start.unwrap();
+        assert_eq!((start.line, start.column), line_col(&src, span.start));
+    }
+}

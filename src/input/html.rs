@@ -504,8 +504,31 @@ fn end_tag_at(src: &str, from: usize, name: &str) -> usize {
 /// scan misreads costs linear time, not quadratic.
 const MAX_MISSES: usize = 64;
 
-/// Where each text node's first character is in the scan.
-fn align(html: &Html, stream: &[SrcChar]) -> HashMap<NodeId, usize> {
+/// Where a text node's characters are in the scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Place {
+    /// One contiguous run from this index.
+    Run(usize),
+    /// Character by character: the tree builder joined text from apart (text
+    /// fostered out of a table merges with the text before the table).
+    Chars(Vec<usize>),
+}
+
+impl Place {
+    fn index(&self, j: usize) -> Option<usize> {
+        match self {
+            Place::Run(p) => Some(p + j),
+            Place::Chars(v) => v.get(j).copied(),
+        }
+    }
+}
+
+/// How far apart two characters of one text node may be in the scan when it is
+/// matched character by character.
+const MAX_GAP: usize = 512;
+
+/// Where each text node's characters are in the scan.
+fn align(html: &Html, stream: &[SrcChar]) -> HashMap<NodeId, Place> {
     let mut out = HashMap::new();
     let mut cursor = 0;
     let mut misses = 0;
@@ -531,23 +554,46 @@ fn align(html: &Html, stream: &[SrcChar]) -> HashMap<NodeId, usize> {
                     .zip(&needle)
                     .all(|(s, c)| s.ch == *c)
         };
-        let found = if matches_at(cursor) {
-            Some(cursor)
-        } else if misses < MAX_MISSES {
-            let hit = (cursor + 1..stream.len()).find(|&p| matches_at(p));
-            if hit.is_none() {
-                misses += 1;
-            }
-            hit
-        } else {
-            None
-        };
-        if let Some(p) = found {
-            out.insert(node.id(), p);
+        if matches_at(cursor) {
+            out.insert(node.id(), Place::Run(cursor));
+            cursor += needle.len();
+            continue;
+        }
+        if misses >= MAX_MISSES {
+            continue;
+        }
+        // Text dropped or moved by the tree builder: look further on, then
+        // character by character, then (for text moved earlier) from the top.
+        if let Some(p) = (cursor + 1..stream.len()).find(|&p| matches_at(p)) {
+            out.insert(node.id(), Place::Run(p));
             cursor = p + needle.len();
+        } else if let Some(v) = subsequence(stream, cursor, &needle) {
+            cursor = v.last().map_or(cursor, |l| l + 1);
+            out.insert(node.id(), Place::Chars(v));
+        } else if let Some(p) = (0..cursor).find(|&p| matches_at(p)) {
+            out.insert(node.id(), Place::Run(p));
+        } else {
+            misses += 1;
         }
     }
     out
+}
+
+/// Match `needle` in order from `from`, each character within [`MAX_GAP`] of the last.
+fn subsequence(stream: &[SrcChar], from: usize, needle: &[char]) -> Option<Vec<usize>> {
+    let mut out = Vec::with_capacity(needle.len());
+    let mut p = from;
+    for (j, c) in needle.iter().enumerate() {
+        let limit = if j == 0 {
+            stream.len()
+        } else {
+            (p + MAX_GAP).min(stream.len())
+        };
+        let hit = (p..limit).find(|&k| stream[k].ch == *c)?;
+        out.push(hit);
+        p = hit + 1;
+    }
+    Some(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -862,7 +908,7 @@ fn emit(
     root: ElementRef<'_>,
     stats: &Stats,
     stream: &[SrcChar],
-    positions: &HashMap<NodeId, usize>,
+    positions: &HashMap<NodeId, Place>,
 ) -> (String, OffsetMap) {
     let mut out = Emitter {
         src,
@@ -893,9 +939,12 @@ fn emit(
                         }
                     }
                     Node::Text(t) => {
-                        let at = positions.get(&node.id()).copied();
+                        let at = positions.get(&node.id());
                         for (j, ch) in t.chars().enumerate() {
-                            let from = at.and_then(|p| stream.get(p + j)).copied();
+                            let from = at
+                                .and_then(|p| p.index(j))
+                                .and_then(|k| stream.get(k))
+                                .copied();
                             out.push(ch, from);
                         }
                     }
@@ -1025,5 +1074,45 @@ mod tests {
         );
         let x = extract(&src);
         assert_eq!(x.text, format!("{long}\n\n{long}"));
+    }
+
+    #[test]
+    fn hostile_pages_never_panic_and_map_to_char_boundaries() {
+        let deep = "<div>".repeat(2_000) + "Officials said so." + &"</div>".repeat(3);
+        let pages = [
+            String::new(),
+            "<".to_string(),
+            "<p".to_string(),
+            "<!--".to_string(),
+            "&".to_string(),
+            "&#".to_string(),
+            "&#x;".to_string(),
+            "<script>officials said".to_string(),
+            "<p>a<table><tr><td>cell</td></tr>fostered text<p>b".to_string(),
+            "\u{feff}<p>Caf\u{e9}\r\nna\u{ef}ve &NotEqualTilde; &#x1F600; \u{201c}q\u{201d}</p>"
+                .to_string(),
+            "<plaintext><p>officials said &amp;".to_string(),
+            "<p title='a>b' data-x=\"<p>\">Officials <b>said</p> so</b>.</i>".to_string(),
+            "<svg><style>p{}</style><text>in svg</text></svg><p>After.</p>".to_string(),
+            "<pre>\nline one\n  line two</pre><textarea>\nx &amp; y</textarea>".to_string(),
+            deep,
+        ];
+        for src in &pages {
+            let x = extract(src);
+            for (i, _) in x.text.char_indices().chain([(x.text.len(), ' ')]) {
+                let a = x.map.start(i);
+                let b = x.map.end(i);
+                assert!(a <= src.len() && b <= src.len(), "{src:?}");
+                assert!(
+                    src.is_char_boundary(a) && src.is_char_boundary(b),
+                    "{src:?} at {i}"
+                );
+            }
+        }
+        // Text the tree builder moves (out of a table) still finds its place.
+        let src = "<p>a<table><tr><td>cell</td></tr>fostered text</table>";
+        let x = extract(src);
+        let at = x.text.find("fostered").unwrap();
+        assert_eq!(x.map.start(at), src.find("fostered").unwrap());
     }
 }
