@@ -231,3 +231,45 @@ fn markdown_draft_audits_like_its_text() {
         assert_eq!((start.line, start.column), line_col(&src, span.start));
     }
 }
+
+#[test]
+fn cli_reads_standard_input_as_the_format_asked() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let page = "<html><body><nav><a href=/>Officials said</a></nav><article><h1>Talks</h1><p>The talks stalled, officials&nbsp;said.</p></article></body></html>";
+    let run = |input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sourcing"))
+            .args(["audit", "--format", "json", "--input", input, "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("binary runs");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(page.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON report")
+    };
+    let html = run("html");
+    let report = &html["reports"][0];
+    assert_eq!(report["title"], "Talks");
+    let findings = report["findings"].as_array().unwrap();
+    let anon: Vec<_> = findings
+        .iter()
+        .filter(|f| f["category"] == "anonymous-source")
+        .collect();
+    assert_eq!(
+        anon.len(),
+        1,
+        "only the article's attribution: {findings:?}"
+    );
+    let start = anon[0]["span"]["start"].as_u64().unwrap() as usize;
+    let end = anon[0]["span"]["end"].as_u64().unwrap() as usize;
+    assert_eq!(&page[start..end], "officials&nbsp;said");
+    // Read as text (the default for standard input), the markup is all there is.
+    let text = run("auto");
+    assert!(text["reports"][0].get("title").is_none());
+}

@@ -611,7 +611,7 @@ struct Count {
     /// Paragraph text of direct children, plus half that of grandchildren: how
     /// much this element looks like the story's container.
     density: usize,
-    /// Dropped itself, or inside something dropped.
+    /// Furniture itself, or inside furniture.
     dropped: bool,
 }
 
@@ -634,26 +634,24 @@ impl Stats {
             child_para: usize,
             /// Paragraph text of grandchild paragraphs.
             grand_para: usize,
-            drop_static: bool,
-            under_drop: bool,
+            drop: Drop,
             prose: bool,
         }
+        // Bottom-up: counts, and whether each element is furniture itself.
         let mut counts = HashMap::new();
+        let mut own_drop: HashMap<NodeId, bool> = HashMap::new();
         let mut stack: Vec<Frame> = Vec::new();
         for edge in html.tree.root().traverse() {
             match edge {
                 Edge::Open(node) => {
                     if let Some(el) = node.value().as_element() {
-                        let parent = stack.last();
-                        let under_drop = parent.is_some_and(|f| f.drop_static || f.under_drop);
-                        let in_prose = parent.is_some_and(|f| f.prose);
+                        let in_prose = stack.last().is_some_and(|f| f.prose);
                         stack.push(Frame {
                             id: node.id(),
                             count: Count::default(),
                             child_para: 0,
                             grand_para: 0,
-                            drop_static: drops_statically(el, in_prose),
-                            under_drop,
+                            drop: drops_statically(el, in_prose),
                             prose: in_prose || PROSE_TAGS.contains(&el.name()),
                         });
                     } else if let Node::Text(t) = node.value()
@@ -676,8 +674,12 @@ impl Stats {
                         f.count.para = f.count.text;
                     }
                     f.count.density = f.child_para + f.grand_para / 2;
-                    let dropped = f.drop_static || link_dense(name, &f.count);
-                    f.count.dropped = dropped || f.under_drop;
+                    let dropped = match f.drop {
+                        Drop::Hard => true,
+                        Drop::Soft => f.count.para < STORY_SIZED,
+                        Drop::Keep => false,
+                    } || link_dense(name, &f.count);
+                    own_drop.insert(f.id, dropped);
                     counts.insert(f.id, f.count);
                     if let Some(parent) = stack.last_mut()
                         && !dropped
@@ -693,20 +695,53 @@ impl Stats {
                 }
             }
         }
+        // Top-down: furniture itself or inside furniture.
+        let mut inside: Vec<bool> = Vec::new();
+        for edge in html.tree.root().traverse() {
+            match edge {
+                Edge::Open(node) if node.value().is_element() => {
+                    let d = inside.last().copied().unwrap_or(false)
+                        || own_drop.get(&node.id()).copied().unwrap_or(false);
+                    if let Some(c) = counts.get_mut(&node.id()) {
+                        c.dropped = d;
+                    }
+                    inside.push(d);
+                }
+                Edge::Close(node) if node.value().is_element() => {
+                    inside.pop();
+                }
+                _ => {}
+            }
+        }
         Stats { counts }
     }
 }
 
+/// How sure a static judgement of furniture is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Drop {
+    /// Part of the story, as far as its markup says.
+    Keep,
+    /// Furniture by tag, role or attribute.
+    Hard,
+    /// Furniture by its class or id names only: kept after all if it turns out to
+    /// hold a story's worth of paragraphs ("article-body social-share-enabled").
+    Soft,
+}
+
+/// Paragraph text (non-space characters) that overrules a furniture class name.
+const STORY_SIZED: usize = 400;
+
 /// Whether an element is furniture by its tag, role, attributes or class names.
 /// `in_prose` says whether it sits inside a paragraph or similar.
-fn drops_statically(el: &Element, in_prose: bool) -> bool {
+fn drops_statically(el: &Element, in_prose: bool) -> Drop {
     let name = el.name();
     if DROP_TAGS.contains(&name) {
-        return true;
+        return Drop::Hard;
     }
     // A stand-alone time stamp is furniture; "on <time>Tuesday</time>" is prose.
     if name == "time" {
-        return !in_prose;
+        return if in_prose { Drop::Keep } else { Drop::Hard };
     }
     if el.attr("hidden").is_some()
         || el.attr("aria-hidden") == Some("true")
@@ -721,7 +756,7 @@ fn drops_statically(el: &Element, in_prose: bool) -> bool {
                 .any(|w| w == "author" || w == "headline")
         })
     {
-        return true;
+        return Drop::Hard;
     }
     // Class names are the page's own words for its parts; the containers a story
     // lives in are judged by their content instead (a WordPress <article> carries
@@ -731,19 +766,26 @@ fn drops_statically(el: &Element, in_prose: bool) -> bool {
             .attr("itemprop")
             .is_some_and(|p| p.split_whitespace().any(|w| w == "articleBody"))
     {
-        return false;
+        return Drop::Keep;
     }
     let tokens = el.classes().chain(el.id());
     for token in tokens {
         let lower = token.to_ascii_lowercase();
         if DROP_CLASSES.contains(&lower.as_str()) {
-            return true;
+            return Drop::Soft;
         }
-        if lower.split(['-', '_']).any(|w| DROP_WORDS.contains(&w)) {
-            return true;
+        // The word must lead or close the name: "site-header", "related-links",
+        // but not "has-header-image".
+        let parts: Vec<&str> = lower.split(['-', '_']).filter(|w| !w.is_empty()).collect();
+        if [parts.first(), parts.last()]
+            .into_iter()
+            .flatten()
+            .any(|w| DROP_WORDS.contains(w))
+        {
+            return Drop::Soft;
         }
     }
-    false
+    Drop::Keep
 }
 
 /// Lists and boxes that are mostly links are related-story rails and menus.
@@ -1114,5 +1156,50 @@ mod tests {
         let x = extract(src);
         let at = x.text.find("fostered").unwrap();
         assert_eq!(x.map.start(at), src.find("fostered").unwrap());
+    }
+
+    #[test]
+    fn class_names_do_not_drop_a_story_sized_block() {
+        let para =
+            "<p>Officials said the talks had stalled over the weekend in the capital city.</p>";
+        let src = format!(
+            "<article><div class=\"story social-share-enabled\">{}</div><div class=has-header-image><p>Kept text here.</p></div><div class=share-tools><p>Share this</p></div></article>",
+            para.repeat(8)
+        );
+        let x = extract(&src);
+        assert!(x.text.starts_with("Officials said"), "{}", x.text);
+        assert!(x.text.contains("Kept text here."), "{}", x.text);
+        assert!(!x.text.contains("Share this"));
+    }
+
+    #[test]
+    fn article_body_beats_cards_and_time_in_prose_stays() {
+        let long = "<p>The minister said on <time datetime=\"2022-03-01\">Tuesday</time> that the talks had stalled badly.</p>";
+        let src = format!(
+            "<article class=card><p>Officials said card one is a teaser for another story.</p></article><div itemprop=articleBody>{}</div><article class=card><p>Officials said card two.</p></article>",
+            long.repeat(3)
+        );
+        let x = extract(&src);
+        assert!(!x.text.contains("card"), "{}", x.text);
+        assert!(x.text.contains("said on Tuesday that"), "{}", x.text);
+        assert_eq!(x.date.as_deref(), Some("2022-03-01"));
+    }
+
+    #[test]
+    fn dateline_and_byline_markup() {
+        let src = "<article><h1>Talks stall</h1><div class=byline>By <span itemprop=author>Jane Roe</span></div><p>WASHINGTON (AP) &mdash; Officials said the talks stalled.</p></article>";
+        let doc = crate::input::Document::from_text(
+            "a.html",
+            src.to_string(),
+            crate::input::Format::Html,
+        );
+        assert_eq!(doc.byline.as_deref(), Some("Jane Roe"));
+        assert_eq!(doc.title.as_deref(), Some("Talks stall"));
+        let seg = crate::text::segment(&doc.text);
+        let d = seg.story.dateline.expect("dateline");
+        let orig = doc.original_span(d);
+        assert_eq!(&src[orig.start..orig.end], "WASHINGTON (AP) &mdash; ");
+        assert!(seg.in_furniture(doc.text.find("(AP)").unwrap()));
+        assert!(!seg.in_furniture(doc.text.find("Officials").unwrap()));
     }
 }
