@@ -273,3 +273,59 @@ fn cli_reads_standard_input_as_the_format_asked() {
     let text = run("auto");
     assert!(text["reports"][0].get("title").is_none());
 }
+
+/// Escape text for HTML, spelling some characters as entities the way CMSes do.
+fn to_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('’', "&rsquo;")
+        .replace('"', "&quot;")
+        .replace('—', "&#8212;")
+}
+
+#[test]
+fn every_fixture_as_a_web_page_audits_like_its_text() {
+    let auditor = Auditor::builtin().unwrap();
+    let dir = fixture("");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10);
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let plain = auditor.audit(&Document::from_text("a.txt", text.clone(), Format::Text));
+        // Paragraphs become <p>; soft line breaks inside them become <br>, so
+        // line-based furniture (a byline, a credit) stays on its own line.
+        let body: String = text
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| format!("<p>{}</p>\n", to_html(p.trim()).replace('\n', "<br>\n")))
+            .collect();
+        let page = format!(
+            "<!DOCTYPE html><html><head><title>Officials said</title><script>var s = \"officials said\";</script></head><body>\
+             <div class=cookie-banner><p>We use cookies, officials said.</p></div>\
+             <nav><ul><li><a href=/a>Critics say the world</a></li></ul></nav>\
+             <main><article>\n{body}</article>\
+             <aside><h2>Related</h2><ul><li><a href=/b>U.S. officials said so</a></li></ul></aside></main>\
+             <footer><p>According to our terms, sources said.</p></footer></body></html>"
+        );
+        let doc = Document::from_text("a.html", page.clone(), Format::Html);
+        let report = auditor.audit(&doc);
+        let name = path.file_name().unwrap().to_string_lossy();
+        assert_eq!(findings(&report), findings(&plain), "{name}");
+        let from = page.find("<article>").unwrap();
+        let to = page.find("</article>").unwrap();
+        for f in &report.findings {
+            if let Some(span) = f.span {
+                assert!(from < span.start && span.end <= to, "{name}: {}", f.rule);
+                let shown = visible(&page[span.start..span.end].replace("&#8212;", "—"));
+                assert_eq!(Some(shown), f.matched, "{name}: {}", f.rule);
+            }
+        }
+    }
+}
