@@ -473,6 +473,8 @@ fn markdown_to_text(src: &str) -> (String, OffsetMap, Meta) {
 
     // An open fence: its character and length; it closes on a line of at least as many.
     let mut fence: Option<(u8, usize)> = None;
+    // The line breaks that end headings, which become blank lines.
+    let mut heading_ends: Vec<usize> = Vec::new();
     let mut prev_blank = true;
     let mut in_indented_code = false;
     let mut in_list = false;
@@ -558,6 +560,10 @@ fn markdown_to_text(src: &str) -> (String, OffsetMap, Meta) {
             if tail > 0 && end - tail > start + i + m {
                 blank(&mut out, end - tail, end);
             }
+            // A heading ends its paragraph even when text follows on the next line.
+            if line.ends_with('\n') {
+                heading_ends.push(pos - 1);
+            }
             item = true;
         } else if rest.len() > 1 && matches!(rest[0], b'-' | b'*' | b'+') && rest[1] == b' ' {
             m = 1;
@@ -595,6 +601,11 @@ fn markdown_to_text(src: &str) -> (String, OffsetMap, Meta) {
             i += 1;
             continue;
         }
+        if heading_ends.binary_search(&i).is_ok() {
+            b.atomic("\n\n", Span::new(i, i + 1));
+            i += 1;
+            continue;
+        }
         if out[i] != src.as_bytes()[i] {
             // A mark turned into a line break or a space.
             b.atomic(
@@ -605,7 +616,11 @@ fn markdown_to_text(src: &str) -> (String, OffsetMap, Meta) {
             continue;
         }
         let mut j = i;
-        while j < out.len() && out[j] != MARKUP && out[j] == src.as_bytes()[j] {
+        while j < out.len()
+            && out[j] != MARKUP
+            && out[j] == src.as_bytes()[j]
+            && heading_ends.binary_search(&j).is_err()
+        {
             j += 1;
         }
         if let Some(run) = src.get(i..j) {
@@ -803,5 +818,14 @@ mod tests {
         assert!(paras.contains(&"one item"), "{paras:?}");
         assert!(paras.contains(&"two items"), "{paras:?}");
         assert!(paras.contains(&"first"), "{paras:?}");
+        // A heading is a paragraph even with text right under it.
+        let doc = md("Intro.\n## Officials said\nThe talks stalled.\n");
+        let seg = crate::text::segment(&doc.text);
+        let paras: Vec<&str> = seg
+            .paragraphs
+            .iter()
+            .map(|p| &doc.text[p.start..p.end])
+            .collect();
+        assert_eq!(paras, ["Intro.", "Officials said", "The talks stalled."]);
     }
 }
