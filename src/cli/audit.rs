@@ -24,11 +24,35 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How to read the articles given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputChoice {
+    /// By extension: .md/.markdown Markdown, .html/.htm HTML, else text; stdin is text.
+    Auto,
+    /// Plain text.
+    Text,
+    /// Markdown (front matter and code skipped).
+    Markdown,
+    /// An HTML page (only the story's body is audited).
+    Html,
+}
+
+impl InputChoice {
+    fn format(self) -> Option<Format> {
+        match self {
+            InputChoice::Auto => None,
+            InputChoice::Text => Some(Format::Text),
+            InputChoice::Markdown => Some(Format::Markdown),
+            InputChoice::Html => Some(Format::Html),
+        }
+    }
+}
+
 /// Audit articles and print a scored sourcing report.
 #[derive(Debug, clap::Args)]
 pub struct AuditArgs {
-    /// Articles to audit: files, directories (searched recursively for .txt, .md and
-    /// .markdown), or - for standard input.
+    /// Articles to audit: files, directories (searched recursively for .txt, .md,
+    /// .markdown, .html and .htm), or - for standard input.
     #[arg(value_name = "PATH|-", required = true)]
     pub paths: Vec<PathBuf>,
     /// Output format [default: text, or `format` under [audit] in sourcing.toml].
@@ -47,6 +71,9 @@ pub struct AuditArgs {
     /// Exit with code 1 if any finding is at this severity or worse.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub deny: Option<DenyLevel>,
+    /// Read articles as this format (default: by extension; stdin as text).
+    #[arg(long = "input", value_enum, value_name = "FORMAT", default_value_t = InputChoice::Auto)]
+    pub input: InputChoice,
     /// Largest article accepted, in bytes.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_BYTES)]
     pub max_bytes: u64,
@@ -88,7 +115,7 @@ enum Loaded {
     Failed(InputError),
 }
 
-fn load(path: &Path, max_bytes: u64) -> Loaded {
+fn load(path: &Path, max_bytes: u64, format: Option<Format>) -> Loaded {
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         let limit = max_bytes.saturating_add(1);
@@ -98,12 +125,13 @@ fn load(path: &Path, max_bytes: u64) -> Loaded {
                 message: e.to_string(),
             });
         }
-        return match input::decode("<stdin>", bytes, Format::Text, max_bytes) {
+        let format = format.unwrap_or(Format::Text);
+        return match input::decode("<stdin>", bytes, format, max_bytes) {
             Ok(d) => Loaded::Doc(Box::new(d)),
             Err(e) => Loaded::Failed(e),
         };
     }
-    match input::read_file(path, max_bytes) {
+    match input::read_file_as(path, max_bytes, format) {
         Ok(d) => Loaded::Doc(Box::new(d)),
         Err(e) => Loaded::Failed(e),
     }
@@ -251,7 +279,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             .map(|p| {
                 let result = match p {
                     Err(e) => Err(e.clone()),
-                    Ok(path) => match load(path, args.max_bytes) {
+                    Ok(path) => match load(path, args.max_bytes, args.input.format()) {
                         Loaded::Doc(doc) => Ok(auditor.audit(&doc)),
                         Loaded::Failed(e) => Err(e),
                     },

@@ -35,7 +35,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Audit articles: files, directories (searched for .txt, .md, .markdown) or - for stdin.
+    /// Audit articles: files, directories (searched for .txt, .md, .markdown, .html, .htm) or - for stdin.
     Audit(audit::AuditArgs),
     /// Regression snapshots: compare articles with their stored verdicts, or --update them.
     #[command(long_about = snapshot::LONG_ABOUT)]

@@ -19,7 +19,7 @@ use crate::input::{Document, LineCol};
 use crate::ledger::Ledger;
 use crate::rules::{Finding, RuleSet, Severity, SourceKind};
 use crate::score::Score;
-use crate::text::Span;
+use crate::text::{Span, Story};
 
 /// Version tag of one article's report in JSON.
 pub const REPORT_SCHEMA: &str = "sourcing/report/v1";
@@ -93,6 +93,12 @@ pub struct AuditReport {
     /// Byline, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub byline: Option<String>,
+    /// Dateline ("WASHINGTON (AP) —"), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dateline: Option<String>,
+    /// Publication date or time stamp, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
     /// Score, grade and breakdown.
     pub score: Score,
     /// Number of findings per category.
@@ -112,9 +118,14 @@ fn fold(s: &str) -> String {
 
 impl AuditReport {
     /// Assemble a report from the pipeline's results.
+    ///
+    /// Findings carry spans into the analysis text; the report turns them into
+    /// spans, lines and columns of the original file, and quotes the words from the
+    /// analysis text (so an HTML page's excerpt has no tags in it).
     pub fn new(doc: &Document, findings: &[Finding], ledger: &Ledger, score: Score) -> AuditReport {
         let text = &doc.original;
-        let slice = |s: Span| text.get(s.start..s.end).map(fold);
+        let slice = |s: Span| doc.text.get(s.start..s.end).map(fold);
+        let orig = |s: Span| doc.original_span(s);
         let mut out: Vec<FindingReport> = findings
             .iter()
             .enumerate()
@@ -124,9 +135,9 @@ impl AuditReport {
                 severity: f.severity,
                 message: f.message.clone(),
                 advice: f.advice.clone(),
-                span: f.span,
-                sentence: f.sentence,
-                start: f.span.map(|s| doc.line_col(s.start)),
+                span: f.span.map(orig),
+                sentence: f.sentence.map(orig),
+                start: f.span.map(|s| doc.line_col(orig(s).start)),
                 matched: f.span.and_then(slice),
                 excerpt: f.sentence.and_then(slice),
                 source: ledger
@@ -151,6 +162,8 @@ impl AuditReport {
             file: doc.name.clone(),
             title: doc.title.clone(),
             byline: doc.byline.clone(),
+            dateline: doc.dateline.clone(),
+            date: doc.date.clone(),
             score,
             counts,
             findings: out,
@@ -164,11 +177,37 @@ impl AuditReport {
                     mentions: e.mentions,
                     sentences: e.sentences,
                     quotes: e.quotes,
-                    first: doc.line_col(e.first),
+                    first: doc.locate(e.first),
                 })
                 .collect(),
             text: Arc::from(text.as_str()),
         }
+    }
+
+    /// Fill the document summary from the story furniture found in the text, where
+    /// front matter or page markup did not already give it.
+    pub fn with_story(mut self, doc: &Document, story: &Story) -> AuditReport {
+        let words = |s: Option<Span>| {
+            s.and_then(|s| doc.text.get(s.start..s.end))
+                .map(fold)
+                .filter(|w| !w.is_empty())
+        };
+        if self.title.is_none() {
+            self.title = words(story.headline);
+        }
+        if self.byline.is_none() {
+            self.byline = words(story.byline).map(|b| {
+                let rest = b.strip_prefix("By ").or_else(|| b.strip_prefix("BY "));
+                rest.unwrap_or(&b).to_string()
+            });
+        }
+        if self.dateline.is_none() {
+            self.dateline = words(story.dateline);
+        }
+        if self.date.is_none() {
+            self.date = words(story.timestamp);
+        }
+        self
     }
 
     /// The most severe finding's severity, if any.

@@ -69,6 +69,12 @@ pub fn render(r: &AuditReport, opts: TextOptions) -> String {
     if let Some(b) = &r.byline {
         let _ = writeln!(out, "byline: {b}");
     }
+    if let Some(d) = &r.dateline {
+        let _ = writeln!(out, "dateline: {d}");
+    }
+    if let Some(d) = &r.date {
+        let _ = writeln!(out, "date: {d}");
+    }
     out.push('\n');
     let renderer = if opts.color {
         Renderer::styled()
