@@ -11,6 +11,7 @@ use sourcing::input::{self, Document, Format};
 use sourcing::report::{json, text as text_report};
 use sourcing::rules::PackSource;
 use sourcing::text::{self, Span};
+
 use sourcing::{Auditor, RuleSet};
 
 /// Largest input the targets decode; libFuzzer's inputs are far smaller.
@@ -33,31 +34,22 @@ fn check_span(text: &str, span: Span) {
     );
 }
 
-/// The first byte picks the format (even: plain text, odd: Markdown); the rest
-/// is the file.
+/// The first byte picks the format (plain text, Markdown or HTML); the rest is
+/// the file.
 fn split_format(data: &[u8]) -> Option<(Format, &[u8])> {
     let (&first, rest) = data.split_first()?;
-    let format = if first & 1 == 0 {
-        Format::Text
-    } else {
-        Format::Markdown
+    let format = match first % 3 {
+        0 => Format::Text,
+        1 => Format::Markdown,
+        _ => Format::Html,
     };
     Some((format, rest))
 }
 
-/// Input decoding and segmentation on arbitrary bytes.
-pub fn decode_segment(data: &[u8]) {
-    let Some((format, rest)) = split_format(data) else {
-        return;
-    };
-    let Ok(doc) = input::decode("fuzz", rest.to_vec(), format, MAX_BYTES) else {
-        return;
-    };
-    assert_eq!(
-        doc.text.len(),
-        doc.original.len(),
-        "blanking changed the length"
-    );
+/// Segment a decoded document and check every span: inside the analysis text
+/// and on its character boundaries, and mapped back to the original file the
+/// same way.
+fn check_document(doc: &Document) {
     let seg = text::segment(&doc.text);
     let spans = seg
         .paragraphs
@@ -67,10 +59,11 @@ pub fn decode_segment(data: &[u8]) {
         .chain(&seg.furniture);
     for &span in spans {
         check_span(&doc.text, span);
-        check_span(&doc.original, span);
-        let _ = doc.line_col(span.start);
-        let _ = doc.line_col(span.end);
-        let _ = doc.line_range(span.start, span.end);
+        let original = doc.original_span(span);
+        check_span(&doc.original, original);
+        let _ = doc.locate(span.start);
+        let _ = doc.line_col(original.end);
+        let _ = doc.line_range(original.start, original.end);
     }
     for s in &seg.sentences {
         let p = seg.paragraphs[s.paragraph];
@@ -84,6 +77,24 @@ pub fn decode_segment(data: &[u8]) {
             list.windows(2).all(|w| w[0].end <= w[1].start),
             "spans overlap or are out of order"
         );
+    }
+}
+
+/// Input decoding (text, Markdown or HTML) and segmentation on arbitrary bytes.
+pub fn decode_segment(data: &[u8]) {
+    let Some((format, rest)) = split_format(data) else {
+        return;
+    };
+    if let Ok(doc) = input::decode("fuzz", rest.to_vec(), format, MAX_BYTES) {
+        check_document(&doc);
+    }
+}
+
+/// The HTML extractor on arbitrary bytes: decode, segment, audit and render.
+pub fn html(data: &[u8]) {
+    if let Ok(doc) = input::decode("fuzz.html", data.to_vec(), Format::Html, MAX_BYTES) {
+        check_document(&doc);
+        audit_document(&doc);
     }
 }
 
@@ -136,10 +147,13 @@ pub fn audit(data: &[u8]) {
     let Some((format, rest)) = split_format(data) else {
         return;
     };
-    let Ok(doc) = input::decode("fuzz.txt", rest.to_vec(), format, MAX_BYTES) else {
-        return;
-    };
-    let report = auditor().audit(&doc);
+    if let Ok(doc) = input::decode("fuzz.txt", rest.to_vec(), format, MAX_BYTES) {
+        audit_document(&doc);
+    }
+}
+
+fn audit_document(doc: &Document) {
+    let report = auditor().audit(doc);
     assert!(report.score.value <= 100);
     let mut last = 0;
     for f in &report.findings {

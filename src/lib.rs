@@ -16,12 +16,20 @@
 //! assert_eq!(report.findings[0].category, "anonymous-source");
 //! ```
 
+// RuleError is a full diagnostic (file, line, column, the source line, help);
+// it is built only when a pack is wrong, never on the audit's hot path, so
+// boxing it would cost clarity for nothing.
+#![allow(clippy::result_large_err)]
+
+pub mod config;
+pub mod eval;
 pub mod examples;
 pub mod input;
 pub mod ledger;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod snapshot;
 pub mod text;
 
 pub use input::Document;
@@ -70,6 +78,6 @@ impl Auditor {
         let mut ledger = ledger;
         ledger.credited.resize(findings.len(), None);
         let score = score::score(&self.rules.scoring, &findings, &seg);
-        AuditReport::new(doc, &findings, &ledger, score)
+        AuditReport::new(doc, &findings, &ledger, score).with_story(doc, &seg.story)
     }
 }

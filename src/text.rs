@@ -59,8 +59,24 @@ pub struct Segments {
     /// Direct quotations, from the opening mark to the closing one (or to the end
     /// of the paragraph when a quotation runs on into the next paragraph).
     pub quotes: Vec<Span>,
-    /// Bylines, photo credits and similar furniture: never attribution.
+    /// Headlines, bylines, datelines, photo captions and credits, time stamps:
+    /// story furniture, never attribution. Sorted by start.
     pub furniture: Vec<Span>,
+    /// Which furniture is which, for the report's document summary.
+    pub story: Story,
+}
+
+/// The story furniture that identifies an article, as spans into its text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Story {
+    /// The headline: a short first line standing alone.
+    pub headline: Option<Span>,
+    /// The first byline ("By Edward Wong | New York Times"), "By" included.
+    pub byline: Option<Span>,
+    /// The dateline that opens the story ("WASHINGTON (AP) —").
+    pub dateline: Option<Span>,
+    /// The first stand-alone time stamp ("Updated 5:32 PM ET, March 1, 2022").
+    pub timestamp: Option<Span>,
 }
 
 impl Segments {
@@ -72,8 +88,9 @@ impl Segments {
 
     /// Whether `offset` is inside story furniture.
     pub fn in_furniture(&self, offset: usize) -> bool {
-        // Furniture spans are sorted and never overlap (at most one per line), so
-        // a binary search keeps this cheap when every line is a photo credit.
+        // Furniture spans are sorted and never overlap (find_furniture adds each
+        // after the last; the property tests check it), so a binary search keeps
+        // this cheap when every line is a photo credit.
         let i = self.furniture.partition_point(|f| f.end <= offset);
         self.furniture.get(i).is_some_and(|f| f.contains(offset))
     }
@@ -120,8 +137,10 @@ fn is_closer(c: char) -> bool {
 
 /// Segment a document's text.
 pub fn segment(text: &str) -> Segments {
+    let (furniture, story) = find_furniture(text);
     let mut seg = Segments {
-        furniture: find_furniture(text),
+        furniture,
+        story,
         ..Segments::default()
     };
     for para in paragraphs(text, &seg.furniture) {
@@ -138,58 +157,45 @@ pub fn segment(text: &str) -> Segments {
     seg
 }
 
-/// Paragraphs: runs of lines separated by blank lines. Furniture lines stand alone.
+/// Paragraphs: runs of lines separated by blank lines. Each piece of furniture is
+/// a paragraph of its own, and cuts the running text around it ("November.Credit…
+/// Getty Images" ends the caption's paragraph where the credit begins).
 fn paragraphs(text: &str, furniture: &[Span]) -> Vec<Span> {
     let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut last_end = 0;
     let mut pos = 0;
-    let flush = |out: &mut Vec<Span>, start: &mut Option<usize>, end: usize| {
-        if let Some(s) = start.take() {
-            out.push(trim(text, Span::new(s, end)));
-        }
-    };
-    for line in text.split_inclusive('\n') {
-        let line_start = pos;
-        pos += line.len();
-        let content_end = line_start + line.trim_end().len();
-        if line.trim().is_empty() {
-            flush(&mut out, &mut start, last_end);
+    for f in furniture {
+        if f.start < pos {
             continue;
         }
-        // Only furniture found on this very line can concern it (furniture is sorted
-        // by position, one span at most per line): looking it up instead of scanning
-        // the whole list keeps a file of a million credit lines linear.
-        let first = furniture.partition_point(|f| f.start < line_start);
-        let on_line =
-            &furniture[first..first + furniture[first..].partition_point(|f| f.start < pos)];
-        // A line that is all furniture (a byline, a credit) is a paragraph of its own.
-        let whole_furniture = on_line.iter().any(|f| {
-            f.start <= line_start + (line.len() - line.trim_start().len()) && f.end >= content_end
-        });
-        if whole_furniture {
-            flush(&mut out, &mut start, last_end);
-            out.push(trim(text, Span::new(line_start, content_end)));
-            continue;
-        }
-        if start.is_none() {
-            start = Some(line_start);
-        }
-        last_end = content_end;
-        // Furniture that starts mid-line ("November.Credit…Getty Images") ends the
-        // paragraph before it.
-        if let Some(f) = on_line
-            .iter()
-            .find(|f| f.start > line_start && f.start < content_end)
-        {
-            flush(&mut out, &mut start, f.start);
-            out.push(trim(text, Span::new(f.start, content_end)));
-            continue;
-        }
+        split_blank_lines(text, Span::new(pos, f.start), &mut out);
+        split_blank_lines(text, *f, &mut out);
+        pos = f.end;
     }
-    flush(&mut out, &mut start, last_end);
+    split_blank_lines(text, Span::new(pos, text.len()), &mut out);
     out.retain(|p| !p.is_empty());
     out
+}
+
+/// Split a stretch of text into paragraphs at blank lines.
+fn split_blank_lines(text: &str, span: Span, out: &mut Vec<Span>) {
+    let mut start: Option<usize> = None;
+    let mut last_end = span.start;
+    let mut pos = span.start;
+    for line in text[span.start..span.end].split_inclusive('\n') {
+        let line_start = pos;
+        pos += line.len();
+        if line.trim().is_empty() {
+            if let Some(s) = start.take() {
+                out.push(trim(text, Span::new(s, last_end)));
+            }
+            continue;
+        }
+        start.get_or_insert(line_start);
+        last_end = line_start + line.trim_end().len();
+    }
+    if let Some(s) = start {
+        out.push(trim(text, Span::new(s, last_end)));
+    }
 }
 
 fn trim(text: &str, span: Span) -> Span {
@@ -333,37 +339,137 @@ fn quotations(text: &str, para: Span) -> Vec<Span> {
     out
 }
 
-/// Bylines and photo credits: furniture the audit must never read as attribution.
-fn find_furniture(text: &str) -> Vec<Span> {
+/// Markers that open a photo credit, wherever they stand in a line.
+const CREDIT_MARKERS: &[&str] = &[
+    "Credit…",
+    "Credit...",
+    "Credit:",
+    "Credits:",
+    "Photo:",
+    "Photos:",
+    "Photograph:",
+    "Photo credit:",
+    "Image:",
+    "Image source,",
+    "Image caption,",
+    "Illustration:",
+];
+
+/// Lines that credit the people who made the story, not its sources.
+const CREDIT_LINE_STARTS: &[&str] = &[
+    "Reporting by ",
+    "Additional reporting by ",
+    "Editing by ",
+    "Writing by ",
+    "Compiled by ",
+    "Photo by ",
+    "Photos by ",
+    "Photograph by ",
+    "Photographs by ",
+    "Video by ",
+];
+
+/// Story furniture: headline, bylines, datelines, photo captions and credits, time
+/// stamps. The audit must never read any of it as attribution.
+fn find_furniture(text: &str) -> (Vec<Span>, Story) {
     let mut out = Vec::new();
+    let mut story = Story::default();
     let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        let start = pos;
-        pos += line.len();
+    // Lines seen so far that hold text, and whether the story proper has begun.
+    let mut lines_seen = 0;
+    let mut body_started = false;
+    // Furniture found before the previous line with text; more now means that line was furniture.
+    let mut before_prev = 0;
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .map(|l| {
+            let start = pos;
+            pos += l.len();
+            (start, l)
+        })
+        .collect();
+    for (n, &(start, line)) in lines.iter().enumerate() {
         let content = line.trim_end();
         let lead = content.len() - content.trim_start().len();
         let trimmed = content.trim_start();
+        if trimmed.is_empty() {
+            continue;
+        }
+        lines_seen += 1;
         let line_span = Span::new(start + lead, start + content.len());
-        if is_byline(trimmed) {
+        let prev_blank = n == 0 || lines[n - 1].1.trim().is_empty();
+        let prev_furniture = out.len() > before_prev;
+        before_prev = out.len();
+        let para_start = prev_blank || prev_furniture;
+        let next_blank = lines.get(n + 1).is_none_or(|l| l.1.trim().is_empty());
+        if is_byline(trimmed) || CREDIT_LINE_STARTS.iter().any(|p| trimmed.starts_with(p)) {
+            if is_byline(trimmed) && story.byline.is_none() {
+                story.byline = Some(line_span);
+            }
             out.push(line_span);
             continue;
         }
-        for marker in [
-            "Credit…",
-            "Credit...",
-            "Credit:",
-            "Photo:",
-            "Photograph:",
-            "Image:",
-            "Photo credit:",
-        ] {
-            if let Some(at) = content.find(marker) {
-                out.push(Span::new(start + at, start + content.len()));
-                break;
+        if is_timestamp(trimmed) {
+            story.timestamp.get_or_insert(line_span);
+            out.push(line_span);
+            continue;
+        }
+        // The headline: the first line, standing alone, short, not a sentence.
+        if lines_seen == 1
+            && prev_blank
+            && (next_blank || lines.get(n + 1).is_some_and(|l| is_byline(l.1.trim())))
+            && lines.iter().skip(n + 1).any(|l| !l.1.trim().is_empty())
+            && is_headline(trimmed)
+        {
+            story.headline = Some(line_span);
+            out.push(line_span);
+            continue;
+        }
+        if let Some(at) = CREDIT_MARKERS.iter().filter_map(|m| content.find(m)).min() {
+            // A caption glued to its credit ("in November.Credit…") is furniture
+            // back to where its paragraph began.
+            let glued = at > 0 && !content[..at].ends_with(char::is_whitespace);
+            if glued {
+                let from = caption_start(text, &out, start + at);
+                if from < start + at {
+                    out.push(Span::new(from, start + at));
+                }
+            }
+            out.push(Span::new(start + at, start + content.len()));
+            continue;
+        }
+        if photo_credit_suffix(trimmed) && prev_blank && next_blank {
+            // A stand-alone caption that ends in a wire credit: "… (Reuters)".
+            out.push(line_span);
+            continue;
+        }
+        if !body_started && para_start {
+            body_started = true;
+            if let Some(len) = dateline_len(trimmed) {
+                let span = Span::new(start + lead, start + lead + len);
+                story.dateline = Some(span);
+                out.push(span);
             }
         }
     }
-    out
+    out.sort();
+    (out, story)
+}
+
+/// Where a caption glued to its credit at `credit` begins: the last blank line,
+/// the end of the last furniture, or the start of the text, whichever is nearest,
+/// as long as that is close enough to be one caption.
+fn caption_start(text: &str, found: &[Span], credit: usize) -> usize {
+    let blank = text[..credit].rfind("\n\n").map_or(0, |i| i + 2);
+    let furniture = found
+        .iter()
+        .map(|f| f.end)
+        .filter(|&e| e <= credit)
+        .max()
+        .unwrap_or(0);
+    let from = blank.max(furniture);
+    let from = from + (text[from..credit].len() - text[from..credit].trim_start().len());
+    if credit - from <= 400 { from } else { credit }
 }
 
 fn is_byline(line: &str) -> bool {
@@ -377,6 +483,195 @@ fn is_byline(line: &str) -> bool {
         && rest.chars().next().is_some_and(char::is_uppercase)
         && !rest.trim_end().ends_with(['.', '?', '!', ',', ':'])
         && rest.split_whitespace().count() <= 12
+}
+
+/// A headline: up to 25 words, not ending like a sentence, not a quotation alone.
+fn is_headline(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    (2..=25).contains(&words)
+        && line.len() <= 200
+        && !line.ends_with(['.', ',', ';', ':'])
+        && line
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || is_open_quote(c))
+}
+
+/// The wire credit at the end of a caption: "(Reuters)", "(AP Photo/Jane Roe)",
+/// "REUTERS/Jane Roe", "… via Getty Images".
+fn photo_credit_suffix(line: &str) -> bool {
+    const WIRES: &[&str] = &[
+        "AP",
+        "AP Photo",
+        "Reuters",
+        "REUTERS",
+        "AFP",
+        "EPA",
+        "Getty Images",
+    ];
+    if let Some(inner) = line.strip_suffix(')')
+        && let Some(open) = inner.rfind('(')
+    {
+        let credit = &inner[open + 1..];
+        let who = credit.split('/').next().unwrap_or("");
+        if WIRES.contains(&who.trim()) {
+            return true;
+        }
+    }
+    let last = line.rsplit(". ").next().unwrap_or(line);
+    ["REUTERS/", "AP Photo/", "AFP/"]
+        .iter()
+        .any(|w| last.starts_with(w))
+        || (line.ends_with("Getty Images") && line.split_whitespace().count() <= 40)
+}
+
+/// A dateline at the start of a story's first paragraph: a capitalized place
+/// ("WASHINGTON", "KYIV, Ukraine", "LONDON, March 3"), an optional wire in
+/// parentheses, then a dash; or a wire credit alone ("(Reuters) -"). Returns its
+/// length, dash and following space included.
+fn dateline_len(line: &str) -> Option<usize> {
+    let dash = ["—", "–", "--", "-"]
+        .iter()
+        .filter_map(|d| line.find(&format!(" {d} ")).map(|i| (i, d.len())))
+        .min()?;
+    let (at, dash_len) = dash;
+    let head = &line[..at];
+    if head.is_empty() || head.len() > 80 {
+        return None;
+    }
+    let (place, wire) = match head
+        .rfind(" (")
+        .or_else(|| head.starts_with('(').then_some(0))
+    {
+        Some(i) if head.ends_with(')') => (head[..i].trim(), Some(&head[i..])),
+        _ => (head, None),
+    };
+    let wire_ok = wire.is_none_or(|w| {
+        let w = w.trim().trim_start_matches('(').trim_end_matches(')');
+        !w.is_empty() && w.len() <= 20 && w.chars().next().is_some_and(char::is_uppercase)
+    });
+    // The place: the first word in capitals (two letters or more), then words
+    // that are capitalized, numbers, or a comma's continuation.
+    let mut words = place.split_whitespace();
+    let place_ok = match words.next() {
+        None => wire.is_some(),
+        Some(first) => {
+            let letters: String = first.chars().filter(|c| c.is_alphabetic()).collect();
+            letters.chars().count() >= 2
+                && letters.chars().all(char::is_uppercase)
+                && words.all(|w| {
+                    w.chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                })
+        }
+    };
+    (wire_ok && place_ok).then_some(at + 1 + dash_len + 1)
+}
+
+/// A stand-alone time stamp: "Updated 5:32 PM ET, Tue March 1, 2022",
+/// "Sunday, March 30, 2008", "Published Feb. 25, 2022".
+fn is_timestamp(line: &str) -> bool {
+    const LEADS: &[&str] = &[
+        "updated",
+        "published",
+        "posted",
+        "last",
+        "first",
+        "modified",
+        "on",
+        "at",
+        "|",
+        "-",
+        "—",
+    ];
+    const ZONES: &[&str] = &[
+        "et", "est", "edt", "pt", "pst", "pdt", "ct", "cst", "gmt", "utc", "bst", "cet",
+    ];
+    const MONTHS: &[&str] = &[
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+    ];
+    const DAYS: &[&str] = &[
+        "mon",
+        "monday",
+        "tue",
+        "tues",
+        "tuesday",
+        "wed",
+        "wednesday",
+        "thu",
+        "thurs",
+        "thursday",
+        "fri",
+        "friday",
+        "sat",
+        "saturday",
+        "sun",
+        "sunday",
+    ];
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.is_empty() || words.len() > 12 {
+        return false;
+    }
+    let mut dated = false;
+    for w in &words {
+        let w = w.trim_matches(|c: char| matches!(c, ',' | '.' | '(' | ')'));
+        let lower = w.to_lowercase();
+        if MONTHS.contains(&lower.as_str()) || DAYS.contains(&lower.as_str()) {
+            dated = true;
+        } else if w
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '-' | '/' | 'T' | 'Z' | '+'))
+            && !w.is_empty()
+        {
+            // Numbers, clock times, ISO dates.
+            if w.contains('-') && w.len() >= 8 {
+                dated = true;
+            }
+        } else if !(LEADS.contains(&lower.as_str())
+            || ZONES.contains(&lower.as_str())
+            || matches!(
+                lower.as_str(),
+                "a.m"
+                    | "p.m"
+                    | "am"
+                    | "pm"
+                    | "a"
+                    | "m"
+                    | "p"
+                    | ""
+                    | "updated:"
+                    | "published:"
+                    | "posted:"
+            ))
+        {
+            return false;
+        }
+    }
+    dated && line.chars().any(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -516,6 +811,115 @@ mod tests {
         assert!(seg.in_furniture(text.find("Getty").unwrap()));
         assert!(!seg.in_furniture(text.find("Officials").unwrap()));
         assert!(split(text).contains(&"Officials said so."));
+    }
+
+    fn furniture_text(text: &str, span: Option<Span>) -> Option<&str> {
+        span.map(|s| &text[s.start..s.end])
+    }
+
+    #[test]
+    fn seed_byline_caption_and_credit() {
+        let text = "By Edward Wong | New York Times\nPresident\nBiden participated in a video summit with President Xi Jinping of China in\nNovember.Credit…Mandel Ngan/Agence France-Presse — Getty Images\nAmericans presented Chinese officials with intelligence.\nOfficials said so.";
+        let seg = segment(text);
+        assert_eq!(
+            furniture_text(text, seg.story.byline),
+            Some("By Edward Wong | New York Times")
+        );
+        // The caption glued to its credit is furniture, as one paragraph.
+        assert!(seg.in_furniture(text.find("Biden participated").unwrap()));
+        assert!(seg.in_furniture(text.find("Getty").unwrap()));
+        assert!(!seg.in_furniture(text.find("Americans").unwrap()));
+        assert!(split(text).contains(&"Officials said so."));
+        assert!(
+            split(text).contains(&"President\nBiden participated in a video summit with President Xi Jinping of China in\nNovember.")
+        );
+        assert_eq!(seg.story.headline, None);
+    }
+
+    #[test]
+    fn headline_is_a_short_first_line_standing_alone() {
+        let text = "Castro recovering following surgery: Cuban officials\n\nFidel Castro is recovering, officials said.\n";
+        let seg = segment(text);
+        assert_eq!(
+            furniture_text(text, seg.story.headline),
+            Some("Castro recovering following surgery: Cuban officials")
+        );
+        assert!(!seg.in_furniture(text.find("Fidel").unwrap()));
+        // A lede that is a sentence is not a headline, nor is a first line that
+        // runs on into the next one.
+        for text in [
+            "Officials said the talks stalled.\n\nMore.",
+            "Officials said the talks\nhad stalled\n\nMore.",
+            "Only one line",
+        ] {
+            assert_eq!(segment(text).story.headline, None, "{text}");
+        }
+    }
+
+    #[test]
+    fn datelines() {
+        for (text, dateline) in [
+            ("WASHINGTON (AP) — Officials said so.", "WASHINGTON (AP) — "),
+            (
+                "KYIV, Ukraine (Reuters) - Officials said so.",
+                "KYIV, Ukraine (Reuters) - ",
+            ),
+            ("BEIJING — Officials said so.", "BEIJING — "),
+            ("(Reuters) - Officials said so.", "(Reuters) - "),
+            (
+                "LONDON, March 3 (Reuters) -- Officials said so.",
+                "LONDON, March 3 (Reuters) -- ",
+            ),
+        ] {
+            let seg = segment(text);
+            assert_eq!(
+                furniture_text(text, seg.story.dateline),
+                Some(dateline),
+                "{text}"
+            );
+            assert!(!seg.in_furniture(text.find("Officials").unwrap()));
+            assert!(split(text).contains(&"Officials said so."), "{text}");
+        }
+        for text in [
+            "U.S. officials — two of them — said so.",
+            "The minister — a hawk — said so.",
+            "Headline here\n\nFirst paragraph.\n\nNATO — the alliance — met.",
+        ] {
+            assert_eq!(segment(text).story.dateline, None, "{text}");
+        }
+    }
+
+    #[test]
+    fn timestamps_and_credit_lines() {
+        let text = "Talks stall in capital\n\nUpdated 5:32 PM ET, Tue March 1, 2022\n\nSunday, March 30, 2008\n\nOfficials said so on March 1.\n\nA man walks past a shop in Kyiv. (Reuters)\n\nReporting by Jane Roe; Editing by John Doe\n\nPhoto: Jane Roe/Reuters";
+        let seg = segment(text);
+        assert_eq!(
+            furniture_text(text, seg.story.timestamp),
+            Some("Updated 5:32 PM ET, Tue March 1, 2022")
+        );
+        for f in ["Sunday", "A man walks", "Reporting by", "Jane Roe/Reuters"] {
+            assert!(seg.in_furniture(text.find(f).unwrap()), "{f}");
+        }
+        assert!(!seg.in_furniture(text.find("Officials").unwrap()));
+        // A sentence about a date is not a time stamp.
+        assert!(!is_timestamp("Officials met on March 1, 2022."));
+        assert!(!is_timestamp("March"));
+    }
+
+    #[test]
+    fn headline_is_furniture() {
+        let text = "Army say they will not use force\n\nThe army said so on Monday.\n";
+        let seg = segment(text);
+        assert!(seg.in_furniture(text.find("say").unwrap()));
+        assert!(!seg.in_furniture(text.find("said").unwrap()));
+        // A first paragraph that is a sentence, or one with no blank line after it,
+        // is text.
+        for text in [
+            "The army said so on Monday.\n\nMore.",
+            "Officials said the\ntalks had stalled",
+        ] {
+            assert!(segment(text).furniture.is_empty(), "{text}");
+        }
     }
 
     #[test]

@@ -39,6 +39,11 @@ fn rule_pack_regressions() {
 }
 
 #[test]
+fn html_regressions() {
+    replay("html", harness::html);
+}
+
+#[test]
 fn audit_regressions() {
     replay("audit", harness::audit);
 }

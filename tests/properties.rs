@@ -129,6 +129,8 @@ proptest! {
     fn spans_are_inside_and_on_char_boundaries(text in noisy_text(), markdown in any::<bool>()) {
         let format = if markdown { Format::Markdown } else { Format::Text };
         let doc = Document::from_text("p.txt", text.clone(), format);
+        // Segments are spans of the analysis text (Markdown loses its markup);
+        // mapped back, they are spans of the file.
         let seg = segment(&doc.text);
         for span in seg
             .paragraphs
@@ -137,7 +139,8 @@ proptest! {
             .chain(&seg.quotes)
             .chain(&seg.furniture)
         {
-            check_span(&text, *span)?;
+            check_span(&doc.text, *span)?;
+            check_span(&text, doc.original_span(*span))?;
         }
         let report = AUDITOR.audit(&doc);
         for f in &report.findings {

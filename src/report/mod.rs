@@ -3,7 +3,11 @@
 //! The report holds everything a renderer needs, including the original text for
 //! excerpts, so no renderer reaches back into earlier stages.
 
+pub mod github;
+pub mod html;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -13,9 +17,9 @@ use serde::Serialize;
 
 use crate::input::{Document, LineCol};
 use crate::ledger::Ledger;
-use crate::rules::{Finding, Severity, SourceKind};
+use crate::rules::{Finding, RuleSet, Severity, SourceKind};
 use crate::score::Score;
-use crate::text::Span;
+use crate::text::{Span, Story};
 
 /// Version tag of one article's report in JSON.
 pub const REPORT_SCHEMA: &str = "sourcing/report/v1";
@@ -89,6 +93,12 @@ pub struct AuditReport {
     /// Byline, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub byline: Option<String>,
+    /// Dateline ("WASHINGTON (AP) —"), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dateline: Option<String>,
+    /// Publication date or time stamp, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
     /// Score, grade and breakdown.
     pub score: Score,
     /// Number of findings per category.
@@ -140,9 +150,14 @@ pub fn excerpt(text: &str, outer: Span, inner: Span) -> Option<String> {
 
 impl AuditReport {
     /// Assemble a report from the pipeline's results.
+    ///
+    /// Findings carry spans into the analysis text; the report turns them into
+    /// spans, lines and columns of the original file, and quotes the words from the
+    /// analysis text (so an HTML page's excerpt has no tags in it).
     pub fn new(doc: &Document, findings: &[Finding], ledger: &Ledger, score: Score) -> AuditReport {
         let text = &doc.original;
-        let slice = |s: Span| text.get(s.start..s.end).map(fold);
+        let slice = |s: Span| doc.text.get(s.start..s.end).map(fold);
+        let orig = |s: Span| doc.original_span(s);
         let mut out: Vec<FindingReport> = findings
             .iter()
             .enumerate()
@@ -152,13 +167,13 @@ impl AuditReport {
                 severity: f.severity,
                 message: f.message.clone(),
                 advice: f.advice.clone(),
-                span: f.span,
-                sentence: f.sentence,
-                start: f.span.map(|s| doc.line_col(s.start)),
+                span: f.span.map(orig),
+                sentence: f.sentence.map(orig),
+                start: f.span.map(|s| doc.line_col(orig(s).start)),
                 matched: f.span.and_then(slice),
                 excerpt: f
                     .sentence
-                    .and_then(|s| excerpt(text, s, f.span.unwrap_or(s))),
+                    .and_then(|s| excerpt(&doc.text, s, f.span.unwrap_or(s))),
                 source: ledger
                     .credited
                     .get(i)
@@ -181,6 +196,8 @@ impl AuditReport {
             file: doc.name.clone(),
             title: doc.title.clone(),
             byline: doc.byline.clone(),
+            dateline: doc.dateline.clone(),
+            date: doc.date.clone(),
             score,
             counts,
             findings: out,
@@ -194,17 +211,162 @@ impl AuditReport {
                     mentions: e.mentions,
                     sentences: e.sentences,
                     quotes: e.quotes,
-                    first: doc.line_col(e.first),
+                    first: doc.locate(e.first),
                 })
                 .collect(),
             text: Arc::from(text.as_str()),
         }
     }
 
+    /// Fill the document summary from the story furniture found in the text, where
+    /// front matter or page markup did not already give it.
+    pub fn with_story(mut self, doc: &Document, story: &Story) -> AuditReport {
+        let words = |s: Option<Span>| {
+            s.and_then(|s| doc.text.get(s.start..s.end))
+                .map(fold)
+                .filter(|w| !w.is_empty())
+        };
+        if self.title.is_none() {
+            self.title = words(story.headline);
+        }
+        if self.byline.is_none() {
+            self.byline = words(story.byline).map(|b| {
+                let rest = b.strip_prefix("By ").or_else(|| b.strip_prefix("BY "));
+                rest.unwrap_or(&b).to_string()
+            });
+        }
+        if self.dateline.is_none() {
+            self.dateline = words(story.dateline);
+        }
+        if self.date.is_none() {
+            self.date = words(story.timestamp);
+        }
+        self
+    }
+
     /// The most severe finding's severity, if any.
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
+
+    /// The finding an editor should look at first: the most severe, then the one
+    /// that cost the most points, then the earliest.
+    pub fn worst_finding(&self) -> Option<&FindingReport> {
+        // `min_by` keeps the first of equals, so ties go to the earliest finding.
+        self.findings.iter().min_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(a.points.total_cmp(&b.points))
+        })
+    }
+
+    /// Line and column of a byte offset into [`AuditReport::text`]: 1-based, the
+    /// column counted in Unicode scalar values like [`FindingReport::start`].
+    /// Offsets inside a character or past the end are clamped.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let text: &str = &self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        LineCol {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+
+    /// Where a finding's match ends: the line and column of its last character
+    /// (inclusive), as SARIF's `endColumn` minus one and GitHub's `endColumn` expect.
+    pub fn end_line_col(&self, span: Span) -> LineCol {
+        let text: &str = &self.text;
+        let end = span.end.min(text.len());
+        let last = text[..end]
+            .char_indices()
+            .next_back()
+            .map_or(end, |(i, _)| i.max(span.start));
+        self.line_col(last)
+    }
+}
+
+/// What a renderer may say about a rule, independently of any one article: the
+/// SARIF renderer lists these as `tool.driver.rules`. Built from the loaded
+/// [`RuleSet`] by the caller and passed to renderers explicitly, so no renderer
+/// reaches back into the rule engine.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleInfo {
+    /// Rule id, as in [`FindingReport::rule`].
+    pub id: String,
+    /// Short human name.
+    pub name: String,
+    /// The pack the rule comes from.
+    pub pack: String,
+    /// Category of its findings.
+    pub category: String,
+    /// Default severity (after any user override).
+    pub severity: Severity,
+    /// Why the rule exists: the newsroom basis.
+    pub why: String,
+    /// What the editor should do about a finding.
+    pub advice: String,
+    /// Citations for the basis.
+    pub references: Vec<String>,
+}
+
+impl RuleInfo {
+    /// Every rule of a rule set, pattern rules then document rules, in load order.
+    pub fn catalog(rules: &RuleSet) -> Vec<RuleInfo> {
+        let pattern = rules.rules.iter().map(|r| RuleInfo {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            pack: r.pack.clone(),
+            category: r.category.clone(),
+            severity: r.severity,
+            why: r.why.trim().to_string(),
+            advice: r.advice.clone(),
+            references: r.references.clone(),
+        });
+        let document = rules.document_rules.iter().map(|r| RuleInfo {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            pack: r.pack.clone(),
+            category: r.category.clone(),
+            severity: r.severity,
+            why: r.why.trim().to_string(),
+            advice: r.advice.clone(),
+            references: r.references.clone(),
+        });
+        pattern.chain(document).collect()
+    }
+}
+
+/// A short, stable label for a category, used where colour alone must not carry
+/// the meaning (HTML badges, summary table headings). Categories a custom pack
+/// invents get their own name.
+pub fn category_tag(category: &str) -> &str {
+    match category {
+        "anonymous-source" => "anon",
+        "anonymity-reason" => "reason",
+        "declined-comment" => "declined",
+        "state-media" => "state",
+        "vague-attribution" => "vague",
+        "named-source" => "named",
+        "document-source" => "doc",
+        "unverified-claim" => "unverified",
+        "other-outlet" => "outlet",
+        "social-media" => "social",
+        "policy" => "policy",
+        other => other,
+    }
+}
+
+/// The kind of a ledger source as written in reports (`named-person`, …).
+pub fn kind_name(kind: SourceKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// An input that could not be audited, as reported.

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use crate::report::{AuditReport, FindingReport, InputFailure, Summary};
+use crate::report::{AuditReport, FindingReport, InputFailure, Summary, category_tag, kind_name};
 use crate::rules::Severity;
 use crate::text::Span;
 
@@ -69,6 +69,12 @@ pub fn render(r: &AuditReport, opts: TextOptions) -> String {
     }
     if let Some(b) = &r.byline {
         let _ = writeln!(out, "byline: {b}");
+    }
+    if let Some(d) = &r.dateline {
+        let _ = writeln!(out, "dateline: {d}");
+    }
+    if let Some(d) = &r.date {
+        let _ = writeln!(out, "date: {d}");
     }
     out.push('\n');
     let renderer = if opts.color {
@@ -176,10 +182,7 @@ fn ledger(r: &AuditReport, out: &mut String) {
         .unwrap_or(0)
         .min(40);
     for e in &r.ledger {
-        let kind = serde_json::to_value(e.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let kind = kind_name(e.kind);
         let _ = write!(
             out,
             "  {:<width$}  {:<18} {} mention{}, {} quote{}, first at {}:{}",
@@ -214,7 +217,9 @@ fn breakdown(r: &AuditReport, out: &mut String) {
     }
 }
 
-/// The closing summary of a run over several files.
+/// The closing summary of a run over several files: one row per file with its
+/// score, grade, findings by category and worst finding, then totals. Category
+/// columns use the short tags of [`category_tag`], explained under the table.
 pub fn summary(reports: &[AuditReport], failures: &[InputFailure]) -> String {
     let s = Summary::of(reports, failures);
     let mut out = String::new();
@@ -226,32 +231,70 @@ pub fn summary(reports: &[AuditReport], failures: &[InputFailure]) -> String {
         s.audited,
         s.failed
     );
+    let cats: Vec<&String> = s.counts.keys().collect();
+    let tags: Vec<&str> = cats.iter().map(|c| category_tag(c)).collect();
+    let file_width = reports
+        .iter()
+        .map(|r| r.file.chars().count())
+        .chain(failures.iter().map(|f| f.file.chars().count()))
+        .chain([4, 5])
+        .max()
+        .unwrap_or(4);
+    // Header.
+    let _ = write!(out, "  {:<file_width$}  score grade", "file");
+    for t in &tags {
+        let _ = write!(out, " {t:>w$}", w = t.len().max(3));
+    }
+    out.push_str("  worst finding\n");
     for r in reports {
-        let worst = r
-            .findings
-            .iter()
-            .max_by_key(|f| f.severity)
-            .map(|f| format!("{}[{}]", f.severity.as_str(), f.rule))
-            .unwrap_or_else(|| "-".to_string());
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "  {:>3} {:<2} {:>3} findings  {}  worst: {}",
-            r.score.value,
-            r.score.grade,
-            r.findings.len(),
-            r.file,
-            worst
+            "  {:<file_width$}  {:>5} {:<5}",
+            r.file, r.score.value, r.score.grade
         );
+        for (c, t) in cats.iter().zip(&tags) {
+            let n = r.counts.get(*c).copied().unwrap_or(0);
+            let _ = write!(out, " {n:>w$}", w = t.len().max(3));
+        }
+        let worst = r.worst_finding().map_or_else(
+            || "-".to_string(),
+            |f| {
+                let at = f
+                    .start
+                    .map(|lc| format!(" at {}:{}", lc.line, lc.column))
+                    .unwrap_or_default();
+                format!("{}[{}]{}", f.severity.as_str(), f.rule, at)
+            },
+        );
+        let _ = writeln!(out, "  {worst}");
     }
     for f in failures {
-        let _ = writeln!(
-            out,
-            "    -  -    -           {}  error: {}",
-            f.file, f.message
-        );
+        let _ = write!(out, "  {:<file_width$}  {:>5} {:<5}", f.file, "-", "-");
+        for t in &tags {
+            let _ = write!(out, " {:>w$}", "-", w = t.len().max(3));
+        }
+        let _ = writeln!(out, "  not audited: {}", f.message);
     }
+    let mean = s
+        .mean_score
+        .map_or_else(|| "-".to_string(), |m| format!("{m:.1}"));
+    let _ = write!(out, "  {:<file_width$}  {:>5} {:<5}", "total", mean, "");
+    for (c, t) in cats.iter().zip(&tags) {
+        let _ = write!(out, " {:>w$}", s.counts[*c], w = t.len().max(3));
+    }
+    let findings: usize = s.counts.values().sum();
+    let _ = writeln!(out, "  {findings} findings");
     if let (Some(mean), Some(min)) = (s.mean_score, s.min_score) {
         let _ = writeln!(out, "  mean score {mean:.1}, lowest {min}");
+    }
+    let legend: Vec<String> = cats
+        .iter()
+        .zip(&tags)
+        .filter(|(c, t)| c.as_str() != **t)
+        .map(|(c, t)| format!("{t} = {c}"))
+        .collect();
+    if !legend.is_empty() {
+        let _ = writeln!(out, "  columns: {}", legend.join(", "));
     }
     out
 }

@@ -709,7 +709,11 @@ fn compile_rule(
         advice: def.advice.clone(),
         why: def.why.clone(),
         references: def.references.clone(),
-        examples: def.example.iter().map(|e| e.get_ref().clone()).collect(),
+        examples: def
+            .example
+            .iter()
+            .map(|e| Example::from_def(src, e))
+            .collect(),
     })
 }
 
@@ -801,7 +805,11 @@ fn compile_document_rule(
         advice: def.advice.clone(),
         why: def.why.clone(),
         references: def.references.clone(),
-        examples: def.example.iter().map(|e| e.get_ref().clone()).collect(),
+        examples: def
+            .example
+            .iter()
+            .map(|e| Example::from_def(src, e))
+            .collect(),
     })
 }
 
@@ -949,10 +957,15 @@ impl CompiledRule {
     }
 }
 
+/// Trim white space, and sentence punctuation at the end, from a match: "according
+/// to the Sydney Morning Herald." and "…the Sydney Morning Herald" are the same
+/// mention, so a rule that yields to another (`overridden_by`) must see them as one.
 fn trim_span(text: &str, span: Span) -> Span {
     let s = &text[span.start..span.end];
     let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
+    let trail = s.len()
+        - s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':'))
+            .len();
     if lead + trail >= s.len() {
         return span;
     }

@@ -26,7 +26,51 @@ pub struct RuleError {
     pub width: usize,
 }
 
+/// Where a value sits in a pack file, kept after compilation so that later
+/// messages (a failing rule example) can still point at it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    /// The file, as the user named it.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (characters).
+    pub column: usize,
+    /// The text of the line.
+    pub source_line: String,
+    /// Width of the value on that line, in characters.
+    pub width: usize,
+}
+
+impl Location {
+    /// The location of a byte range of a file's text.
+    pub fn of(src: &PackSource, span: Range<usize>) -> Location {
+        let e = RuleError::at(src, span, "");
+        Location {
+            file: e.file,
+            line: e.line.unwrap_or(1),
+            column: e.column.unwrap_or(1),
+            source_line: e.source_line.unwrap_or_default(),
+            width: e.width,
+        }
+    }
+}
+
 impl RuleError {
+    /// An error at a location kept from an earlier parse.
+    pub fn located(loc: &Location, message: impl Into<String>) -> RuleError {
+        RuleError {
+            file: loc.file.clone(),
+            line: Some(loc.line),
+            column: Some(loc.column),
+            rule: None,
+            message: message.into(),
+            help: None,
+            source_line: Some(loc.source_line.clone()),
+            width: loc.width.max(1),
+        }
+    }
+
     /// An error about a whole file (no position).
     pub fn file(file: &str, message: impl Into<String>) -> RuleError {
         RuleError {
@@ -96,6 +140,14 @@ impl RuleError {
         } else if message.contains("unknown variant") {
             out.help = Some("check the spelling against the allowed values listed".to_string());
         } else if message.starts_with("invalid type") {
+            // Say what serde calls f64 or a sequence in the words of the TOML file.
+            out.message = out
+                .message
+                .replace("expected f64", "expected a number")
+                .replace("expected usize", "expected a whole number, 0 or more")
+                .replace("expected i64", "expected a whole number")
+                .replace("expected a sequence", "expected a list [...]")
+                .replace("expected a boolean", "expected true or false");
             out.help = Some(
                 "check the value's type: strings are quoted, lists use [ ], numbers are bare"
                     .to_string(),
@@ -113,20 +165,20 @@ impl RuleError {
             Some(rule) => out.push_str(&format!("error[{rule}]: {}\n", self.message)),
             None => out.push_str(&format!("error: {}\n", self.message)),
         }
+        // As rustc does, the gutter is as wide as the line number.
+        let pad = " ".repeat(self.line.map_or(1, |l| l.to_string().len()));
         match (self.line, self.column) {
-            (Some(l), Some(c)) => out.push_str(&format!("  --> {}:{l}:{c}\n", self.file)),
-            _ => out.push_str(&format!("  --> {}\n", self.file)),
+            (Some(l), Some(c)) => out.push_str(&format!("{pad}--> {}:{l}:{c}\n", self.file)),
+            _ => out.push_str(&format!("{pad}--> {}\n", self.file)),
         }
         if let (Some(src), Some(l), Some(c)) = (&self.source_line, self.line, self.column) {
-            let num = l.to_string();
-            let pad = " ".repeat(num.len());
-            out.push_str(&format!("{pad} |\n{num} | {src}\n{pad} | "));
-            out.push_str(&" ".repeat(c - 1));
+            out.push_str(&format!("{pad} |\n{l} | {src}\n{pad} | "));
+            out.push_str(&" ".repeat(c.saturating_sub(1)));
             out.push_str(&"^".repeat(self.width));
             out.push('\n');
         }
         if let Some(help) = &self.help {
-            out.push_str(&format!("  = help: {help}\n"));
+            out.push_str(&format!("{pad} = help: {help}\n"));
         }
         out
     }

@@ -19,8 +19,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 pub use compile::{CompiledRule, RuleSet};
-pub use error::RuleError;
-pub use pack::{PackSource, Quotes, Scope, Severity, SourceKind};
+pub use error::{Location, RuleError};
+pub use pack::{Example, PackSource, Quotes, Scope, Severity, SourceKind};
 
 use crate::input::Document;
 use crate::text::{Segments, Span};
@@ -68,6 +68,47 @@ pub fn builtin_sources() -> Vec<PackSource> {
         .map(|(name, text)| PackSource {
             path: format!("<built-in>/{name}"),
             text: (*text).to_string(),
+        })
+        .collect()
+}
+
+/// Read the pack files under a path: the file itself, or every `.toml` in a
+/// directory (sorted, not recursive). `path` is shown in messages as given.
+pub fn read_packs(path: &std::path::Path) -> Result<Vec<PackSource>, RuleError> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| {
+        RuleError::file(&name, format!("cannot read rules: {e}"))
+            .help("check the path: a pack file ending in .toml, or a directory of them")
+    })?;
+    let mut files = Vec::new();
+    if meta.is_dir() {
+        let entries = std::fs::read_dir(path)
+            .map_err(|e| RuleError::file(&name, format!("cannot list directory: {e}")))?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            if p.extension().is_some_and(|e| e == "toml") && p.is_file() {
+                files.push(p);
+            }
+        }
+        files.sort();
+        if files.is_empty() {
+            return Err(RuleError::file(&name, "directory has no .toml rule packs")
+                .help("put pack files ending in .toml in it"));
+        }
+    } else {
+        files.push(path.to_path_buf());
+    }
+    files
+        .into_iter()
+        .map(|p| {
+            let path = p.display().to_string();
+            let bytes = std::fs::read(&p)
+                .map_err(|e| RuleError::file(&path, format!("cannot read rules: {e}")))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                RuleError::file(&path, "rule pack is not valid UTF-8")
+                    .help("save the pack as UTF-8")
+            })?;
+            Ok(PackSource { path, text })
         })
         .collect()
 }
@@ -195,9 +236,9 @@ fn resolve_pronouns(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings
 }
 
-/// Drop findings whose rule yields to a category whose finding contains them
-/// ("Hua Chunying, a Foreign Ministry spokeswoman, said" is one named source,
-/// not also an unnamed spokeswoman).
+/// Drop findings whose rule yields to a category whose finding contains them or
+/// starts where they start ("Hua Chunying, a Foreign Ministry spokeswoman, said" is
+/// one named source, not also an unnamed spokeswoman).
 fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
     let mut by_id: HashMap<&str, &CompiledRule> = HashMap::new();
     for r in &rules.rules {
@@ -217,10 +258,12 @@ fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
         let furthest = list.last().map_or(b.end, |&(_, e)| e.max(b.end));
         list.push((b.start, furthest));
     }
+    // Sorted by start, the last entry starting at or before `a` has the furthest
+    // end of all of them, and starts exactly at `a` if any of them does.
     let covered = |category: &str, a: Span| {
         reach.get(category).is_some_and(|list| {
             let n = list.partition_point(|&(start, _)| start <= a.start);
-            n > 0 && list[n - 1].1 >= a.end
+            n > 0 && (list[n - 1].1 >= a.end || list[n - 1].0 == a.start)
         })
     };
     let keep: Vec<bool> = findings
@@ -230,6 +273,8 @@ fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
                 return true;
             };
             let Some(a) = f.span else { return true };
+            // The other finding contains this one, or names the same subject
+            // ("Korean Central News Agency said" is state media, not a named source).
             !rule.overridden_by.iter().any(|c| covered(c, a))
         })
         .collect();

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::rules::error::RuleError;
+use crate::rules::error::{Location, RuleError};
 
 /// One pack file, as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -173,7 +173,7 @@ pub struct RuleDef {
     pub references: Vec<String>,
     /// Example sentences with the number of matches expected.
     #[serde(default)]
-    pub example: Vec<Spanned<Example>>,
+    pub example: Vec<ExampleDef>,
 }
 
 /// `near = { pattern = '…', within = N }`.
@@ -215,14 +215,37 @@ fn default_group() -> String {
     "source".to_string()
 }
 
-/// `[[rule.example]]`: a sentence and how many times the rule must match it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// `[[rule.example]]` as written: a sentence and how many times the rule must match it.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct ExampleDef {
+    /// The example text (a sentence, or an article for document rules).
+    pub text: Spanned<String>,
+    /// Expected number of findings from this rule.
+    pub expect: usize,
+}
+
+/// A rule example, compiled: the text, the expected count, and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Example {
     /// The example text (a sentence, or an article for document rules).
     pub text: String,
     /// Expected number of findings from this rule.
     pub expect: usize,
+    /// Where the example's text is written, for messages about a failing example.
+    #[serde(skip)]
+    pub at: Option<Location>,
+}
+
+impl Example {
+    /// Compile an example, remembering where its text is.
+    pub fn from_def(src: &PackSource, def: &ExampleDef) -> Example {
+        Example {
+            text: def.text.get_ref().clone(),
+            expect: def.expect,
+            at: Some(Location::of(src, def.text.span())),
+        }
+    }
 }
 
 /// A `[[document_rule]]` table: a condition over the whole article.
@@ -261,7 +284,7 @@ pub struct DocumentRuleDef {
     pub references: Vec<String>,
     /// Example articles with the number of findings expected (0 or 1).
     #[serde(default)]
-    pub example: Vec<Spanned<Example>>,
+    pub example: Vec<ExampleDef>,
 }
 
 fn default_policy() -> Spanned<String> {

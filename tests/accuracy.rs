@@ -1,0 +1,73 @@
+//! Accuracy regression gate: the built-in rules, scored on the annotated corpus in
+//! `tests/corpus/` exactly as `sourcing eval` scores them, must stay above the bars
+//! the project agreed on. Deterministic: in-process, no timing.
+//!
+//! If a rule change trips this, run
+//! `sourcing eval --articles tests/corpus/articles --gold tests/corpus/gold --details`
+//! to see every miss and false alarm.
+
+use std::path::Path;
+
+use sourcing::Auditor;
+use sourcing::eval::{self, ALL_CATEGORIES, Counts, FLAGS_ROW};
+
+/// F1 bar for the categories an editor cares most about.
+const CORE_F1: f64 = 0.85;
+const CORE: &[&str] = &[
+    "anonymous-source",
+    "declined-comment",
+    "state-media",
+    "named-source",
+];
+/// F1 bar for every other category with enough gold sentences to measure.
+const OTHER_F1: f64 = 0.75;
+const MIN_GOLD: usize = 5;
+/// Micro precision and recall bar over the flag categories.
+const FLAGS_BAR: f64 = 0.90;
+
+#[test]
+fn builtin_rules_meet_the_accuracy_bars() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let auditor = Auditor::builtin().expect("built-in packs load");
+    let ev = eval::evaluate(&auditor, &corpus.join("articles"), &corpus.join("gold"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        ev.articles >= 40,
+        "the corpus lost articles: {}",
+        ev.articles
+    );
+    assert!(ev.warnings.is_empty(), "gold warnings: {:?}", ev.warnings);
+
+    let mut failures = Vec::new();
+    let flags = ev.row(FLAGS_ROW).unwrap();
+    for (what, value) in [("precision", flags.precision()), ("recall", flags.recall())] {
+        let v = value.unwrap_or(0.0);
+        if v < FLAGS_BAR {
+            failures.push(format!("flags micro {what} {v:.3} < {FLAGS_BAR}"));
+        }
+    }
+    for category in ALL_CATEGORIES {
+        let c: Counts = ev.row(category).unwrap();
+        let gold = c.tp + c.fn_;
+        let bar = if CORE.contains(category) {
+            CORE_F1
+        } else if gold >= MIN_GOLD {
+            OTHER_F1
+        } else {
+            continue;
+        };
+        let f1 = c.f1().unwrap_or(0.0);
+        if f1 < bar {
+            failures.push(format!(
+                "{category}: F1 {f1:.3} < {bar} (tp {}, fp {}, fn {})",
+                c.tp, c.fp, c.fn_
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "accuracy below the bars:\n{}\n\n{}",
+        failures.join("\n"),
+        ev.render_text(false)
+    );
+}

@@ -1,0 +1,246 @@
+//! The `audit` command's output options, run as a real process: colour and
+//! NO_COLOR (under a pseudo-terminal from util-linux `script`), terminal width,
+//! --quiet, --output (atomic, never over an input), the progress bar's silence
+//! off a terminal (and its drawing on one), and every --format.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_sourcing");
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+const SEED: &str = "000-nyt-china-russia-intel.txt";
+const WIDE: &str = "001-north-korea-quasi-state-of-war.txt";
+
+fn audit(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("audit")
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("sourcing runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Run a shell command line under a pseudo-terminal; None where `script` is missing.
+fn on_terminal(cmdline: &str, no_color: bool) -> Option<String> {
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", cmdline, "/dev/null"])
+        .env_remove("NO_COLOR");
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    match cmd.output() {
+        Ok(o) => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
+        Err(e) => {
+            eprintln!("note: skipping terminal check, cannot run `script`: {e}");
+            None
+        }
+    }
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal_without_no_color() {
+    let seed = fixture(SEED);
+    let seed = seed.to_str().unwrap();
+    assert!(stdout(&audit(&["--color", "always", seed])).contains("\x1b["));
+    assert!(!stdout(&audit(&["--color", "never", seed])).contains("\x1b["));
+    // stdout is a pipe here: auto means plain.
+    assert!(!stdout(&audit(&["--color", "auto", seed])).contains("\x1b["));
+
+    let line = format!("{BIN} audit --color auto {seed}");
+    if let Some(tty) = on_terminal(&line, false) {
+        assert!(tty.contains("\x1b["), "auto colours on a terminal:\n{tty}");
+        let plain = on_terminal(&line, true).unwrap();
+        assert!(plain.contains("score 57/100"), "{plain}");
+        assert!(
+            !plain.contains("\x1b["),
+            "NO_COLOR must turn colour off:\n{plain}"
+        );
+    }
+}
+
+#[test]
+fn diagnostics_fit_the_terminal_width() {
+    let wide = fixture(WIDE);
+    let line = format!(
+        "stty rows 40 cols 60; {BIN} audit --color never {}",
+        wide.display()
+    );
+    let Some(tty) = on_terminal(&line, false) else {
+        return;
+    };
+    let source_lines: Vec<&str> = tty
+        .lines()
+        .filter(|l| {
+            l.trim_start()
+                .split(" |")
+                .next()
+                .is_some_and(|n| n.parse::<u32>().is_ok())
+        })
+        .collect();
+    assert!(!source_lines.is_empty(), "{tty}");
+    assert!(
+        source_lines.iter().any(|l| l.contains("...")),
+        "long lines are shortened:\n{tty}"
+    );
+    for l in source_lines {
+        assert!(
+            l.trim_end().chars().count() <= 60,
+            "wider than 60 columns: {l:?}"
+        );
+    }
+    // Off a terminal the width is fixed, so pipes and files are reproducible.
+    let piped = stdout(&audit(&[wide.to_str().unwrap()]));
+    assert!(
+        piped
+            .lines()
+            .any(|l| l.chars().count() > 60 && l.contains(" | "))
+    );
+}
+
+#[test]
+fn quiet_prints_one_line_per_file() {
+    let files = [
+        fixture(SEED),
+        fixture(WIDE),
+        fixture("003-uk-asylum-questionnaire.txt"),
+    ];
+    let args: Vec<&str> = std::iter::once("--quiet")
+        .chain(files.iter().map(|f| f.to_str().unwrap()))
+        .collect();
+    let o = audit(&args);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    for (line, f) in lines.iter().zip(&files) {
+        assert!(
+            line.starts_with(&format!("{}: score ", f.display())),
+            "{line}"
+        );
+        assert!(line.contains("grade"));
+    }
+}
+
+#[test]
+fn progress_bar_is_silent_off_a_terminal() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let o = audit(&["--quiet", dir.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(
+        o.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn output_is_written_atomically_and_never_over_an_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let article = tmp.path().join("a.txt");
+    std::fs::copy(fixture(SEED), &article).unwrap();
+    let a = article.to_str().unwrap();
+
+    let report = tmp.path().join("report.md");
+    let o = audit(&[
+        "--format",
+        "markdown",
+        "--output",
+        report.to_str().unwrap(),
+        a,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.stdout.is_empty(),
+        "the report goes to the file, not stdout"
+    );
+    let written = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(written, stdout(&audit(&["--format", "markdown", a])));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "a report is an ordinary readable file");
+    }
+    let names: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "no temporary file left behind: {names:?}");
+
+    // The input itself, under another spelling, and via its directory: refused.
+    let before = std::fs::read(&article).unwrap();
+    let respelled = tmp.path().join(".").join("a.txt");
+    for (args, name) in [
+        (vec![a], respelled.to_str().unwrap()),
+        (vec![tmp.path().to_str().unwrap()], a),
+    ] {
+        let mut full = vec!["--format", "html", "--output", name];
+        full.extend(args);
+        let o = audit(&full);
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("also an input"), "{err}");
+        assert_eq!(
+            std::fs::read(&article).unwrap(),
+            before,
+            "the article is untouched"
+        );
+    }
+}
+
+#[test]
+fn every_format_renders_from_the_command_line() {
+    let seed = fixture(SEED);
+    let seed = seed.to_str().unwrap();
+    for (format, marker) in [
+        ("text", "score 57/100"),
+        ("json", "\"sourcing/audit/v1\""),
+        ("markdown", "| Score | Grade |"),
+        ("sarif", "\"version\": \"2.1.0\""),
+        ("github", "::warning file="),
+        ("html", "<!DOCTYPE html>"),
+    ] {
+        let o = audit(&["--format", format, seed]);
+        assert!(
+            o.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            stdout(&o).contains(marker),
+            "{format} output lacks {marker:?}"
+        );
+    }
+}
+
+#[test]
+fn progress_bar_draws_on_a_terminal() {
+    let files = [
+        fixture(SEED),
+        fixture(WIDE),
+        fixture("003-uk-asylum-questionnaire.txt"),
+    ];
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    // Only standard error reaches the terminal's capture.
+    let line = format!(
+        "stty rows 40 cols 100; {BIN} audit --quiet {} 2>&1 >/dev/null",
+        names.join(" ")
+    );
+    if let Some(tty) = on_terminal(&line, false) {
+        assert!(
+            tty.contains("auditing"),
+            "no progress bar on a terminal:\n{tty:?}"
+        );
+    }
+}
