@@ -460,12 +460,20 @@ fn find_furniture(text: &str) -> (Vec<Span>, Story) {
 /// the end of the last furniture, or the start of the text, whichever is nearest,
 /// as long as that is close enough to be one caption.
 fn caption_start(text: &str, found: &[Span], credit: usize) -> usize {
-    let blank = text[..credit].rfind("\n\n").map_or(0, |i| i + 2);
+    // A caption is at most 400 bytes, so look back no further than a few times
+    // that: searching to the top of the file for every glued credit made a file
+    // of them quadratic. (Only a caption behind kilobytes of spaces is missed.)
+    let floor = text.floor_char_boundary(credit.saturating_sub(4096));
+    let blank = text[floor..credit]
+        .rfind("\n\n")
+        .map_or(floor, |i| floor + i + 2);
+    // Furniture is found in order, each piece after the last: the latest one
+    // ending before the credit is the last such in the list.
     let furniture = found
         .iter()
+        .rev()
         .map(|f| f.end)
-        .filter(|&e| e <= credit)
-        .max()
+        .find(|&e| e <= credit)
         .unwrap_or(0);
     let from = blank.max(furniture);
     let from = from + (text[from..credit].len() - text[from..credit].trim_start().len());
