@@ -2,9 +2,11 @@
 //! lives in TOML (`[scoring]`), with every point traced to the findings behind it.
 //!
 //! The model: start from `base`; each finding is worth its rule's weight, shrunk
-//! by `decay` for each earlier finding of the same rule (the tenth "officials
-//! said" tells an editor less than the first), shrunk again by any `soften`
-//! entry that applies (a stated reason for anonymity nearby); categories that
+//! by any `soften` entry that applies (a stated reason for anonymity nearby),
+//! then by `decay` for each finding of the same rule worth as much or more that
+//! counted before it (the tenth "officials said" tells an editor less than the
+//! first; ranking by worth keeps one more finding from ever lowering the
+//! rule's total); categories that
 //! `credit` add their points and categories that `deduct` subtract them, each up
 //! to its `cap`. The total is clamped to 0–100 and rounded.
 
@@ -190,7 +192,6 @@ pub struct Score {
 
 /// Score an article's findings.
 pub fn score(model: &ScoringModel, findings: &[Finding], seg: &Segments) -> Score {
-    let mut seen: BTreeMap<&str, i32> = BTreeMap::new();
     let mut finding_points = Vec::with_capacity(findings.len());
     // Where each softening category occurs, looked up once rather than by scanning
     // every finding for every finding (quadratic on a long article).
@@ -200,17 +201,38 @@ pub fn score(model: &ScoringModel, findings: &[Finding], seg: &Segments) -> Scor
         .iter()
         .map(|s| Softeners::of(seg, findings, &s.by))
         .collect();
-    for f in findings {
-        let effect = model.effect(&f.category);
-        let n = seen.entry(&f.rule).or_insert(0);
-        let mut points = f.weight * model.def.decay.powi(*n);
-        *n += 1;
-        for (s, by) in model.def.soften.iter().zip(&softeners) {
-            if s.target == f.category && by.near(seg, f, s.within) {
-                points *= s.factor;
+    // Each finding's points before decay: its weight, softened where that applies.
+    let undecayed: Vec<f64> = findings
+        .iter()
+        .map(|f| {
+            let mut points = f.weight;
+            for (s, by) in model.def.soften.iter().zip(&softeners) {
+                if s.target == f.category && by.near(seg, f, s.within) {
+                    points *= s.factor;
+                }
             }
+            points
+        })
+        .collect();
+    // Decay by rank within each rule, the largest points first (document order
+    // among equals). Decaying in document order instead let one more softened
+    // finding early in the article push its rule's unsoftened ones down the
+    // decay and lower the total: an extra unnamed source could raise the score.
+    let mut by_rule: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        by_rule.entry(&f.rule).or_default().push(i);
+    }
+    let mut decayed = vec![0.0; findings.len()];
+    for indices in by_rule.values_mut() {
+        indices.sort_by(|&a, &b| undecayed[b].total_cmp(&undecayed[a]).then(a.cmp(&b)));
+        let mut factor = 1.0;
+        for &i in indices.iter() {
+            decayed[i] = undecayed[i] * factor;
+            factor *= model.def.decay;
         }
-        finding_points.push(match effect {
+    }
+    for (f, points) in findings.iter().zip(decayed) {
+        finding_points.push(match model.effect(&f.category) {
             Effect::Deduct => -points,
             Effect::Credit => points,
             Effect::None => 0.0,
@@ -378,6 +400,31 @@ min = 0
         let s = score(&model(), &f, &seg);
         assert_eq!(s.finding_points[0], -4.0);
         assert_eq!(s.finding_points[2], -8.0);
+    }
+
+    #[test]
+    fn one_more_softened_finding_never_lowers_the_deduction() {
+        // Paragraph 1 has a stated reason, so its anonymous finding is halved;
+        // the three in paragraph 2 are not. Adding the halved one first used to
+        // push the others down the decay: 4 + 8·0.5 + 8·0.25 + 8·0.125 = 11
+        // against 8 + 4 + 2 = 14 without it.
+        let seg = segment("One. Two.\n\nThree. Four. Five.");
+        let without = vec![
+            finding("anon", "anonymous-source", 8.0, 2),
+            finding("anon", "anonymous-source", 8.0, 3),
+            finding("anon", "anonymous-source", 8.0, 4),
+        ];
+        let mut with = vec![
+            finding("anon", "anonymous-source", 8.0, 0),
+            finding("why", "anonymity-reason", 0.0, 1),
+        ];
+        with.extend(without.clone());
+        let total = |f: &[Finding]| -> f64 { score(&model(), f, &seg).finding_points.iter().sum() };
+        assert_eq!(total(&without), -14.0);
+        // The unsoftened findings keep the full weight and the first decays; the
+        // halved one ranks last: 8 + 4 + 2 + 4·0.125.
+        assert_eq!(total(&with), -14.5);
+        assert_eq!(score(&model(), &with, &seg).finding_points[0], -0.5);
     }
 
     #[test]
