@@ -4,6 +4,7 @@
 //! excerpts, so no renderer reaches back into earlier stages.
 
 pub mod json;
+pub mod stream;
 pub mod text;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,242 @@
+//! Streaming output: reports written one by one as they are ready, with only
+//! small totals kept for the closing summary, so memory stays flat however many
+//! articles a run audits.
+//!
+//! [`JsonStream`] writes exactly what [`json::render`](super::json::render) would
+//! for the same reports, one report at a time. [`Totals`] keeps what the text
+//! and JSON summaries and the exit code need.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use crate::report::{AUDIT_SCHEMA, AuditReport, InputFailure, Summary};
+use crate::rules::Severity;
+
+/// What a run remembers of one audited article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The article's name.
+    pub file: String,
+    /// Its score.
+    pub score: u8,
+    /// Its grade.
+    pub grade: String,
+    /// Number of findings.
+    pub findings: usize,
+    /// The most severe finding: severity and rule id.
+    pub worst: Option<(Severity, String)>,
+    /// Findings per category.
+    pub counts: BTreeMap<String, usize>,
+}
+
+impl Entry {
+    /// The part of a report a run's summary needs.
+    pub fn of(r: &AuditReport) -> Entry {
+        Entry {
+            file: r.file.clone(),
+            score: r.score.value,
+            grade: r.score.grade.to_string(),
+            findings: r.findings.len(),
+            worst: r
+                .findings
+                .iter()
+                .max_by_key(|f| f.severity)
+                .map(|f| (f.severity, f.rule.clone())),
+            counts: r.counts.clone(),
+        }
+    }
+}
+
+/// Running totals of a run, in input order.
+#[derive(Debug, Clone, Default)]
+pub struct Totals {
+    /// One entry per audited article.
+    pub entries: Vec<Entry>,
+    /// Inputs that could not be audited.
+    pub failures: Vec<InputFailure>,
+}
+
+impl Totals {
+    /// The totals as the JSON summary reports them.
+    pub fn summary(&self) -> Summary {
+        let mut counts = BTreeMap::new();
+        for e in &self.entries {
+            for (c, n) in &e.counts {
+                *counts.entry(c.clone()).or_insert(0) += n;
+            }
+        }
+        let n = self.entries.len();
+        let sum: f64 = self.entries.iter().map(|e| f64::from(e.score)).sum();
+        Summary {
+            files: n + self.failures.len(),
+            audited: n,
+            failed: self.failures.len(),
+            mean_score: (n > 0).then(|| (sum / n as f64 * 10.0).round() / 10.0),
+            min_score: self.entries.iter().map(|e| e.score).min(),
+            counts,
+        }
+    }
+
+    /// The closing summary of a text run.
+    pub fn text(&self) -> String {
+        let s = self.summary();
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "Summary: {} file{}, {} audited, {} failed",
+            s.files,
+            if s.files == 1 { "" } else { "s" },
+            s.audited,
+            s.failed
+        );
+        for e in &self.entries {
+            let worst = e
+                .worst
+                .as_ref()
+                .map(|(sev, rule)| format!("{}[{}]", sev.as_str(), rule))
+                .unwrap_or_else(|| "-".to_string());
+            let _ = writeln!(
+                out,
+                "  {:>3} {:<2} {:>3} findings  {}  worst: {}",
+                e.score, e.grade, e.findings, e.file, worst
+            );
+        }
+        for f in &self.failures {
+            let _ = writeln!(
+                out,
+                "    -  -    -           {}  error: {}",
+                f.file, f.message
+            );
+        }
+        if let (Some(mean), Some(min)) = (s.mean_score, s.min_score) {
+            let _ = writeln!(out, "  mean score {mean:.1}, lowest {min}");
+        }
+        out
+    }
+}
+
+/// Indent every line after the first, to nest pretty JSON one level deeper.
+fn nest(json: &str, indent: &str) -> String {
+    json.replace('\n', &format!("\n{indent}"))
+}
+
+/// Writes a run's JSON object incrementally: the `reports` array one element at
+/// a time, then `errors` and `summary` at the end.
+pub struct JsonStream<W: Write> {
+    out: W,
+    reports: usize,
+}
+
+impl<W: Write> JsonStream<W> {
+    /// Start the run's object.
+    pub fn new(mut out: W) -> io::Result<JsonStream<W>> {
+        write!(
+            out,
+            "{{\n  \"schema\": \"{AUDIT_SCHEMA}\",\n  \"reports\": ["
+        )?;
+        Ok(JsonStream { out, reports: 0 })
+    }
+
+    /// Append one article's report and flush it.
+    pub fn report(&mut self, r: &AuditReport) -> io::Result<()> {
+        let json = serde_json::to_string_pretty(r).unwrap_or_default();
+        self.report_json(&json)
+    }
+
+    /// Append one report already rendered with `serde_json::to_string_pretty`
+    /// (rendering is the costly part, so workers do it in parallel).
+    pub fn report_json(&mut self, json: &str) -> io::Result<()> {
+        let sep = if self.reports == 0 { "" } else { "," };
+        write!(self.out, "{sep}\n    {}", nest(json, "    "))?;
+        self.reports += 1;
+        self.out.flush()
+    }
+
+    /// Close the array and write errors and summary.
+    pub fn finish(mut self, totals: &Totals) -> io::Result<W> {
+        if self.reports == 0 {
+            write!(self.out, "]")?;
+        } else {
+            write!(self.out, "\n  ]")?;
+        }
+        let errors = serde_json::to_string_pretty(&totals.failures).unwrap_or_default();
+        let summary = serde_json::to_string_pretty(&totals.summary()).unwrap_or_default();
+        write!(
+            self.out,
+            ",\n  \"errors\": {},\n  \"summary\": {}\n}}\n",
+            nest(&errors, "  "),
+            nest(&summary, "  ")
+        )?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Auditor;
+    use crate::input::{Document, Format};
+    use crate::report::{json, text};
+
+    fn reports() -> Vec<AuditReport> {
+        let auditor = Auditor::builtin().unwrap();
+        [
+            "The talks stalled, officials said.\n\nA \"quoted\" line\nwith a break.",
+            "Hua Chunying, a Foreign Ministry spokeswoman, said the talks went well.",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            auditor.audit(&Document::from_text(
+                format!("{i}.txt"),
+                t.to_string(),
+                Format::Text,
+            ))
+        })
+        .collect()
+    }
+
+    fn streamed(reports: &[AuditReport], failures: &[InputFailure]) -> String {
+        let mut s = JsonStream::new(Vec::new()).unwrap();
+        let mut totals = Totals::default();
+        for r in reports {
+            s.report(r).unwrap();
+            totals.entries.push(Entry::of(r));
+        }
+        totals.failures = failures.to_vec();
+        String::from_utf8(s.finish(&totals).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn streamed_json_is_byte_identical_to_the_whole_run() {
+        let reports = reports();
+        let failures = [InputFailure {
+            file: "bad.txt".into(),
+            message: "not UTF-8".into(),
+        }];
+        for (r, f) in [
+            (&reports[..], &failures[..]),
+            (&reports[..1], &[][..]),
+            (&[][..], &failures[..]),
+            (&[][..], &[][..]),
+        ] {
+            assert_eq!(streamed(r, f), json::render(r, f));
+        }
+    }
+
+    #[test]
+    fn text_summary_matches_the_whole_run() {
+        let reports = reports();
+        let failures = vec![InputFailure {
+            file: "bad.txt".into(),
+            message: "not UTF-8".into(),
+        }];
+        let totals = Totals {
+            entries: reports.iter().map(Entry::of).collect(),
+            failures: failures.clone(),
+        };
+        assert_eq!(totals.text(), text::summary(&reports, &failures));
+    }
+}
