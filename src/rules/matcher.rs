@@ -24,6 +24,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use crate::rules::CompiledRule;
 use crate::text::Span;
@@ -40,8 +41,11 @@ const MIN_LITERAL: usize = 3;
 struct FastRule {
     /// Whether the rule only runs where one of its literals occurs.
     prefiltered: bool,
-    /// The rule's regex with ASCII word boundaries, when it has Unicode ones.
-    ascii: Option<Regex>,
+    /// The rule's regex with ASCII word boundaries, when it has Unicode ones;
+    /// compiled on first use, since compiling is a large share of start-up.
+    ascii: OnceLock<Option<Regex>>,
+    /// Whether to use the twin at all.
+    twin: bool,
 }
 
 /// Which rules can match where, for one compiled rule set.
@@ -86,7 +90,8 @@ impl Matcher {
             }
             fast.push(FastRule {
                 prefiltered,
-                ascii: ascii_twin(&rule.regex),
+                ascii: OnceLock::new(),
+                twin: true,
             });
         }
         let literals = if patterns.is_empty() {
@@ -133,7 +138,8 @@ impl Matcher {
                 .iter()
                 .map(|_| FastRule {
                     prefiltered: false,
-                    ascii: None,
+                    ascii: OnceLock::new(),
+                    twin: false,
                 })
                 .collect(),
             literals: None,
@@ -215,9 +221,13 @@ impl Scan<'_> {
     /// The regex to run for `rule` over `unit`: the ASCII-boundary twin where it
     /// provably finds the same matches, else the rule's own.
     pub fn regex<'a>(&'a self, rule: usize, own: &'a Regex, unit: Span) -> &'a Regex {
-        match &self.matcher.rules[rule].ascii {
-            Some(twin) if self.ascii_words_only(unit) => twin,
-            _ => own,
+        let fast = &self.matcher.rules[rule];
+        if !fast.twin || !self.ascii_words_only(unit) {
+            return own;
+        }
+        match fast.ascii.get_or_init(|| ascii_twin(own)) {
+            Some(twin) => twin,
+            None => own,
         }
     }
 

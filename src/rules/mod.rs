@@ -138,15 +138,17 @@ fn find_with(
         for unit in scan.candidates(order, units) {
             let unit_text = &text[unit.start..unit.end];
             let regex = scan.regex(order, &rule.regex, unit);
-            // Find first and read capture groups only for real matches: most
-            // candidate units have none, and captures allocate.
-            for m in regex.find_iter(unit_text) {
+            // Most candidate units hold no match: a forward-only search rejects
+            // them without the reverse search and capture engines a full match
+            // needs, and without allocating.
+            if regex.shortest_match(unit_text).is_none() {
+                continue;
+            }
+            for caps in regex.captures_iter(unit_text) {
+                let Some(m) = caps.get(0) else { continue };
                 if m.is_empty() {
                     continue;
                 }
-                let Some(caps) = regex.captures_at(unit_text, m.start()) else {
-                    continue;
-                };
                 let span = Span::new(unit.start + m.start(), unit.start + m.end());
                 if let Some(f) = rule.finding(text, seg, unit, span, &caps) {
                     found.push((order, f));
