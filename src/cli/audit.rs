@@ -203,7 +203,9 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let window = pool.current_num_threads().max(1) * 8;
 
-    let mut totals = Totals::default();
+    // Only the text summary lists every article.
+    let mut totals =
+        Totals::new(args.input == InputKind::Auto && args.format == OutputFormat::Text);
     let mut denied = false;
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth a message: stop writing.
@@ -323,7 +325,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
                 }
                 record(&mut totals, &mut denied, args.deny, done);
             });
-            if totals.entries.len() + totals.failures.len() > 1 && !closed {
+            if totals.audited + totals.failures.len() > 1 && !closed {
                 let _ = write!(stdout, "\n{}", totals.text());
                 let _ = stdout.flush();
             }
@@ -337,7 +339,7 @@ fn record(totals: &mut Totals, denied: &mut bool, deny: Option<DenyLevel>, done:
     match done {
         Done::Report { entry, worst, .. } => {
             *denied |= deny.is_some_and(|d| worst.is_some_and(|w| w >= d.severity()));
-            totals.entries.push(entry);
+            totals.push(entry);
         }
         Done::Failed(f) => {
             eprintln!("error: {}", f.message);
@@ -352,7 +354,7 @@ fn exit_code(args: &AuditArgs, totals: &Totals, denied: bool) -> u8 {
     }
     let below = args
         .fail_under
-        .is_some_and(|min| totals.entries.iter().any(|e| e.score < min));
+        .is_some_and(|min| totals.min_score.is_some_and(|low| low < min));
     if below || denied {
         EXIT_THRESHOLD
     } else {

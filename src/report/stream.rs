@@ -49,32 +49,60 @@ impl Entry {
 }
 
 /// Running totals of a run, in input order.
+///
+/// Only the text summary lists every article; a run that does not need that
+/// list keeps aggregates only, so its memory does not grow with the number of
+/// articles.
 #[derive(Debug, Clone, Default)]
 pub struct Totals {
-    /// One entry per audited article.
+    /// One entry per audited article (without its counts), if kept.
     pub entries: Vec<Entry>,
+    /// Whether to keep `entries`.
+    pub keep_entries: bool,
+    /// Articles audited.
+    pub audited: usize,
+    /// Sum of their scores.
+    pub score_sum: u64,
+    /// Lowest score.
+    pub min_score: Option<u8>,
+    /// Findings per category over all articles.
+    pub counts: BTreeMap<String, usize>,
     /// Inputs that could not be audited.
     pub failures: Vec<InputFailure>,
 }
 
 impl Totals {
+    /// Empty totals; `keep_entries` for runs that print the per-article list.
+    pub fn new(keep_entries: bool) -> Totals {
+        Totals {
+            keep_entries,
+            ..Totals::default()
+        }
+    }
+
+    /// Add one audited article.
+    pub fn push(&mut self, mut entry: Entry) {
+        self.audited += 1;
+        self.score_sum += u64::from(entry.score);
+        self.min_score = Some(self.min_score.map_or(entry.score, |m| m.min(entry.score)));
+        for (c, n) in std::mem::take(&mut entry.counts) {
+            *self.counts.entry(c).or_insert(0) += n;
+        }
+        if self.keep_entries {
+            self.entries.push(entry);
+        }
+    }
+
     /// The totals as the JSON summary reports them.
     pub fn summary(&self) -> Summary {
-        let mut counts = BTreeMap::new();
-        for e in &self.entries {
-            for (c, n) in &e.counts {
-                *counts.entry(c.clone()).or_insert(0) += n;
-            }
-        }
-        let n = self.entries.len();
-        let sum: f64 = self.entries.iter().map(|e| f64::from(e.score)).sum();
+        let n = self.audited;
         Summary {
             files: n + self.failures.len(),
             audited: n,
             failed: self.failures.len(),
-            mean_score: (n > 0).then(|| (sum / n as f64 * 10.0).round() / 10.0),
-            min_score: self.entries.iter().map(|e| e.score).min(),
-            counts,
+            mean_score: (n > 0).then(|| (self.score_sum as f64 / n as f64 * 10.0).round() / 10.0),
+            min_score: self.min_score,
+            counts: self.counts.clone(),
         }
     }
 
@@ -200,10 +228,10 @@ mod tests {
 
     fn streamed(reports: &[AuditReport], failures: &[InputFailure]) -> String {
         let mut s = JsonStream::new(Vec::new()).unwrap();
-        let mut totals = Totals::default();
+        let mut totals = Totals::new(false);
         for r in reports {
             s.report(r).unwrap();
-            totals.entries.push(Entry::of(r));
+            totals.push(Entry::of(r));
         }
         totals.failures = failures.to_vec();
         String::from_utf8(s.finish(&totals).unwrap()).unwrap()
@@ -233,10 +261,11 @@ mod tests {
             file: "bad.txt".into(),
             message: "not UTF-8".into(),
         }];
-        let totals = Totals {
-            entries: reports.iter().map(Entry::of).collect(),
-            failures: failures.clone(),
-        };
+        let mut totals = Totals::new(true);
+        for r in &reports {
+            totals.push(Entry::of(r));
+        }
+        totals.failures = failures.clone();
         assert_eq!(totals.text(), text::summary(&reports, &failures));
     }
 }
