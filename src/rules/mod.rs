@@ -12,6 +12,7 @@ pub mod compile;
 pub mod document;
 pub mod error;
 pub mod expr;
+pub mod matcher;
 pub mod pack;
 
 use serde::Serialize;
@@ -152,25 +153,45 @@ pub struct Finding {
 /// Run every pattern rule over a document. Findings come back ordered by position,
 /// then by rule order.
 pub fn find(rules: &RuleSet, doc: &Document, seg: &Segments) -> Vec<Finding> {
+    find_with(rules, &rules.matcher(), doc, seg)
+}
+
+/// [`find`] with a given matcher (tests compare the fast path with a plain one).
+fn find_with(
+    rules: &RuleSet,
+    matcher: &matcher::Matcher,
+    doc: &Document,
+    seg: &Segments,
+) -> Vec<Finding> {
     let text = doc.text.as_str();
     let mut found: Vec<(usize, Finding)> = Vec::new();
     let whole = [Span::new(0, text.len())];
     let sentence_units: Vec<Span> = seg.sentences.iter().map(|s| s.span).collect();
+    // One scan of the document for every rule's literals; a rule then searches
+    // only the units that hold one of them.
+    let scan = matcher.scan(text);
     for (order, rule) in rules.rules.iter().enumerate() {
         let units: &[Span] = match rule.scope {
             Scope::Sentence => &sentence_units,
             Scope::Paragraph => &seg.paragraphs,
             Scope::Document => &whole,
         };
-        for unit in units {
+        for unit in scan.candidates(order, units) {
             let unit_text = &text[unit.start..unit.end];
-            for caps in rule.regex.captures_iter(unit_text) {
+            let regex = scan.regex(order, &rule.regex, unit);
+            // Most candidate units hold no match: a forward-only search rejects
+            // them without the reverse search and capture engines a full match
+            // needs, and without allocating.
+            if regex.shortest_match(unit_text).is_none() {
+                continue;
+            }
+            for caps in regex.captures_iter(unit_text) {
                 let Some(m) = caps.get(0) else { continue };
                 if m.is_empty() {
                     continue;
                 }
                 let span = Span::new(unit.start + m.start(), unit.start + m.end());
-                if let Some(f) = rule.finding(text, seg, *unit, span, &caps) {
+                if let Some(f) = rule.finding(text, seg, unit, span, &caps) {
                     found.push((order, f));
                 }
             }
@@ -256,4 +277,52 @@ fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
         .zip(keep)
         .filter_map(|(f, k)| k.then_some(f))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Format;
+
+    /// The prefilter and the ASCII-boundary twins must never change a finding:
+    /// compare with every rule run plainly over every unit.
+    #[test]
+    fn fast_path_finds_exactly_what_the_plain_path_finds() {
+        let auditor = crate::Auditor::builtin().unwrap();
+        let rules = &auditor.rules;
+        let fast = rules.matcher();
+        let plain = matcher::Matcher::plain(&rules.rules);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .collect();
+        assert!(texts.len() >= 10);
+        for r in &rules.rules {
+            texts.extend(r.examples.iter().map(|e| e.text.clone()));
+        }
+        // Non-ASCII word characters next to matches, where ASCII and Unicode
+        // boundaries differ, and Unicode case folds (long s, Kelvin sign).
+        texts.extend(
+            [
+                "Zoë Martínez said the talks had stalled.",
+                "The officials ſaid the talks had stalled, according to Reuters.",
+                "“It is over,” said José Álvarez, a spokesman. Officialsé said so.",
+                "An official, who spoke on the condition of anonymity, \u{212A}new it.",
+                "éofficials said so. Critics sayé. Reportedlyé, it failed.",
+            ]
+            .map(String::from),
+        );
+        for text in texts {
+            let doc = Document::from_text("t.txt", text.clone(), Format::Text);
+            let seg = crate::text::segment(&doc.text);
+            assert_eq!(
+                find_with(rules, &fast, &doc, &seg),
+                find_with(rules, &plain, &doc, &seg),
+                "fast and plain matching differ on: {text}"
+            );
+        }
+    }
 }
