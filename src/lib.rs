@@ -22,7 +22,10 @@
 #![allow(clippy::result_large_err)]
 // No panicking shortcuts in the product: every failure is a typed error that
 // the binary turns into a message and exit code 2. Tests may unwrap.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod config;
 pub mod eval;

@@ -6,7 +6,10 @@
 #![allow(clippy::result_large_err)]
 // No panicking shortcuts in the product: every failure is a typed error that
 // the binary turns into a message and exit code 2. Tests may unwrap.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod cli;
 
@@ -15,6 +18,13 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A bug must still end as a message and exit code 2, never a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "error: internal error in sourcing ({info}); please report it with the input that caused it"
+        );
+        std::process::exit(i32::from(cli::EXIT_ERROR));
+    }));
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => ExitCode::from(code),
