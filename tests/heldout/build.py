@@ -22,7 +22,7 @@ ARTICLES = {}
 ARTICLES["101-ap-stopgap-spending-bill.txt"] = [
     [s("House GOP unveils stopgap spending bill as Democrats demand disaster aid")],
     [s("WASHINGTON (AP) — House Republican leaders on Tuesday unveiled a stopgap spending bill that would keep the federal government funded through Dec. 20, setting up a tense week of negotiations with Senate Democrats who say the measure shortchanges disaster relief.", [], [N, V]),
-     s("The 38-page measure, released late Monday night, includes $12 billion for the Federal Emergency Management Agency but none of the $25 billion the White House requested in September for communities recovering from hurricanes and wildfires.")],
+     s("The 38-page measure, released late Monday night, includes $12 billion for the Federal Emergency Management Agency but none of the $25 billion the White House requested in September for communities recovering from hurricanes and wildfires.", [], [N])],
     [s("\"This is a clean, responsible bill that keeps the lights on and gives us time to finish the real work,\" House Majority Leader Tom Brenner, R-Ind., told reporters at the Capitol.", [N])],
     [s("Democrats were unmoved."),
      s("\"You cannot tell families in North Carolina and Maui to wait another three months,\" said Sen. Patricia Hale, D-N.Y., the top Democrat on the Senate Appropriations Committee.", [N]),
@@ -152,6 +152,60 @@ ARTICLES["105-wapo-epa-research-office-memo.txt"] = [
      s("\u201cYou can\u2019t regulate what you can\u2019t measure,\u201d said Thomas Reyes, who led the research office under two administrations, one Republican and one Democratic.", [N])],
     [s("The lab closures \u201care already decided,\u201d said a post on X by an unknown author that was shared more than 20,000 times before the agency called it false.", [A, SM], [N]),
      s("The plan was first reported by E&E News.", [O])],
+]
+
+# --- 106: AP style, an indictment (written after the first round of rule changes,
+# annotated before any run on it)
+ARTICLES["106-ap-congressman-indicted.txt"] = [
+    [s("Congressman indicted on charges he steered federal grants to donors")],
+    [s("PHOENIX (AP) — A federal grand jury has indicted Rep. Curtis Vance, R-Ariz., on charges that he steered $4.2 million in federal grants to companies owned by campaign donors, according to an indictment unsealed Thursday.", [DOC]),
+     s("The 14-count indictment accuses Vance of wire fraud, bribery and lying to federal investigators.", [DOC]),
+     s("It says he pressured officials at the Transportation Department to favor the companies and then received more than $300,000 in contributions and consulting fees.", [DOC])],
+    [s("Vance pleaded not guilty at a brief hearing in federal court in Phoenix on Thursday afternoon."),
+     s("\"I have never taken a dime in exchange for anything, and I look forward to proving that in court,\" Vance told reporters outside the courthouse.", [N]),
+     s("His lawyer, Mitchell Ortega, called the case \"a politically motivated stretch\" and said the contributions were legal and publicly reported.", [N])],
+    [s("The Justice Department said in a statement that the investigation was continuing.", [N]),
+     s("A Justice Department official, who was not authorized to discuss the case publicly and spoke on condition of anonymity, said prosecutors were examining whether other members of Congress had received similar contributions.", [A, R])],
+    [s("Vance, a three-term congressman and former state senator, represents a district that stretches from the Phoenix suburbs to the Utah border."),
+     s("He is a member of the Transportation and Infrastructure Committee, which oversees the grant program."),
+     s("Federal Election Commission records show that the companies' owners and their relatives gave at least $86,000 to Vance's campaign in the two years before the grants were awarded.", [DOC])],
+    [s("House Speaker Ellen Morrow, R-Ga., said in a statement that the charges were \"serious\" and that Vance should \"step aside from his committee assignments while he defends himself.\"", [N]),
+     s("A spokesman for Morrow did not respond to questions about whether she would call for his resignation.", [D], [N, A])],
+    [s("Democrats were quicker to demand it."),
+     s("\"If these allegations are true, he has betrayed his constituents,\" said Rep. Luis Navarro, D-Ariz., who represents a neighboring district.", [N]),
+     s("Navarro said he would introduce a resolution to expel Vance if he did not resign by the end of the month.", [N])],
+    [s("The case was first reported by The Arizona Republic, which obtained a copy of a subpoena sent to one of the companies last year.", [O], [DOC]),
+     s("Two people familiar with the investigation told The Associated Press that a former Vance aide had been cooperating with prosecutors since last summer.", [A], [O]),
+     s("The people spoke on condition of anonymity because the aide's cooperation had not been made public.", [A, R])],
+    [s("The aide could not be reached for comment."  , [D]),
+     s("It was not immediately clear whether the aide had been charged.", [U])],
+    [s("Vance's campaign sent a fundraising email to supporters hours after the indictment was unsealed, calling the charges \"a witch hunt.\"", [N], [DOC]),
+     s("Some Republicans in the delegation privately worried that the case could put the seat at risk in November.", [A], [V])],
+]
+
+# --- 107: New York Times style, the Pentagon (written and annotated like 106)
+ARTICLES["107-nyt-pentagon-drone-review.txt"] = [
+    [s("Pentagon Review Faults Army Over Drone Contract, Officials Say")],
+    [s("WASHINGTON \u2014 An internal Pentagon review has concluded that the Army ignored warnings from its own engineers before awarding a $2 billion drone contract, according to three officials familiar with the findings.", [A]),
+     s("The review, which has not been made public, found that senior officers overruled test results showing that the drones lost contact with their operators in bad weather, the officials said.", [A], [DOC]),
+     s("They spoke on the condition of anonymity to describe a confidential report.", [A, R])],
+    [s("The Army said in a statement on Wednesday that it \u201cstands behind the integrity of the acquisition process\u201d and would review the findings \u201conce they are formally delivered.\u201d", [N]),
+     s("A spokeswoman for Skyward Systems, the company that won the contract, declined to comment.", [D], [N, A])],
+    [s("The contract has drawn scrutiny on Capitol Hill for months."),
+     s("In a letter sent to Defense Secretary Paul Hendricks in March, Senator Amy Larkin, Democrat of Minnesota, asked the department\u2019s inspector general to examine the award.", [N], [DOC]),
+     s("\u201cWe have soldiers relying on equipment that the Army\u2019s own testers said did not work,\u201d Ms. Larkin said in an interview on Tuesday.", [N]),
+     s("She added that she intended to hold a hearing on the matter next month.", [N])],
+    [s("Senator Roger Blaine, Republican of Texas and a member of the Armed Services Committee, defended the Army, saying it had needed to move quickly to field the drones in Eastern Europe.", [N]),
+     s("\u201cPerfect is the enemy of good when you have a war next door,\u201d Mr. Blaine said.", [N])],
+    [s("According to Army budget documents, the service plans to buy about 1,800 of the drones over five years.", [DOC]),
+     s("Test reports obtained by The New York Times show that in trials in Alaska in 2023, the drones lost their links in about one of every four flights in high winds.", [DOC], [O])],
+    [s("Defense analysts said the case fit a pattern of rushed purchases since the war in Ukraine began.", [V], [A]),
+     s("\u201cThe pressure to buy now and fix later is enormous,\u201d said Mackenzie Eastwood, a former Pentagon acquisition official who is now a fellow at the Hudson Institute.", [N])],
+    [s("Mr. Hendricks, speaking to reporters on a flight to Brussels on Thursday, said he had not yet read the review.", [N]),
+     s("\u201cIf there are problems, we will fix them,\u201d he said.", [N])],
+    [s("A senior defense official, who spoke on the condition of anonymity to discuss personnel matters, said two officers involved in the decision had been reassigned.", [A, R]),
+     s("The Pentagon did not identify them.", [], [D]),
+     s("Reuters reported last year that Skyward had hired two retired generals as consultants shortly before the contract was awarded.", [O])],
 ]
 
 
