@@ -823,12 +823,24 @@ impl CompiledRule {
                 .or_else(|| caps.name(&format!("{name}3")))
                 .map(|m| clean(m.as_str()))
         };
+        // Where the named group sits in the text, for `overridden_by`.
+        let group_span = |name: &str| {
+            caps.name(name)
+                .or_else(|| caps.name(&format!("{name}2")))
+                .or_else(|| caps.name(&format!("{name}3")))
+                .map(|m| Span::new(unit.start + m.start(), unit.start + m.end()))
+        };
         let source = self.source.as_ref().and_then(|s| {
             let name = s.name.clone().or_else(|| group(&s.group))?;
             if name.is_empty() {
                 return None;
             }
             Some(SourceMention {
+                span: if s.name.is_some() {
+                    None
+                } else {
+                    group_span(&s.group)
+                },
                 name,
                 kind: s.kind,
                 descriptor: s

@@ -122,6 +122,11 @@ pub struct SourceMention {
     /// A descriptor captured beside the name ("a Foreign Ministry spokeswoman").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
+    /// Where the name sits in the text, when it was captured from a group (not a
+    /// fixed `name`): `overridden_by` uses it to see that the source itself is, say,
+    /// a state outlet.
+    #[serde(skip)]
+    pub span: Option<Span>,
 }
 
 /// One thing a rule found.
@@ -248,13 +253,20 @@ fn resolve_pronouns(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings
 }
 
-/// Drop findings whose rule yields to a category whose finding contains them or
+/// Whether one span lies inside the other.
+fn nested(a: Span, b: Span) -> bool {
+    (a.start <= b.start && b.end <= a.end) || (b.start <= a.start && a.end <= b.end)
+}
+
+/// Drop findings whose rule yields to a category whose finding contains them,
 /// starts where they start ("Hua Chunying, a Foreign Ministry spokeswoman, said" is
-/// one named source, not also an unnamed spokeswoman).
+/// one named source, not also an unnamed spokeswoman), or is the very source they
+/// credit ("…," said KCNA is state media, not a named source on the record).
 fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
     let keep: Vec<bool> = findings
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(i, f)| {
             let Some(rule) = rules.rule(&f.rule) else {
                 return true;
             };
@@ -264,10 +276,19 @@ fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
             let Some(a) = f.span else { return true };
             // The other finding contains this one, or names the same subject
             // ("Korean Central News Agency said" is state media, not a named source).
-            !findings.iter().any(|g| {
-                rule.overridden_by.contains(&g.category)
+            let credited = f.source.as_ref().and_then(|s| s.span);
+            // A rule may yield to its own category (a spokesperson inside a named
+            // speaker's appositive), but a finding never yields to itself.
+            !findings.iter().enumerate().any(|(j, g)| {
+                j != i
+                    && rule.overridden_by.contains(&g.category)
                     && g.span.is_some_and(|b| {
-                        (b.start <= a.start && a.end <= b.end) || b.start == a.start
+                        (b.start <= a.start && a.end <= b.end)
+                            || b.start == a.start
+                            // Another reading of the same source in the same
+                            // category is no reason to drop this one.
+                            || (g.category != f.category
+                                && credited.is_some_and(|c| nested(b, c)))
                     })
             })
         })
