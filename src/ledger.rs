@@ -134,6 +134,9 @@ const TITLES: &[&str] = &[
     "chairwoman",
     "leader",
     "attorney",
+    "administrator",
+    "whip",
+    "speaker",
 ];
 
 const ORG_WORDS: &[&str] = &[
@@ -235,6 +238,17 @@ fn words(name: &str) -> Vec<String> {
 /// Whether a "named" source reads as an organization rather than a person.
 fn looks_like_organization(name: &str) -> bool {
     let w = words(name);
+    // A title followed by a name is a person, whatever office the title names:
+    // "House Majority Leader Tom Brenner", "Senate Majority Leader Raymond Torres".
+    // "the Foreign Ministry" (a title word, then an organization word) is not.
+    if let Some(t) = w.iter().rposition(|x| TITLES.contains(&x.as_str()))
+        && t + 1 < w.len()
+        && w[t + 1..].iter().all(|x| !ORG_WORDS.contains(&x.as_str()))
+        && w[t + 1..].iter().all(|x| x != "of" && x != "the")
+        && w.first().is_none_or(|f| f != "the")
+    {
+        return false;
+    }
     w.first().is_some_and(|f| f == "the")
         || w.iter().any(|x| ORG_WORDS.contains(&x.as_str()))
         || name
@@ -436,6 +450,15 @@ mod tests {
         assert!(looks_like_organization("Chinese Embassy"));
         assert!(!looks_like_organization("Hua Chunying"));
         assert!(!looks_like_organization("Ms. Hua"));
+        assert!(!looks_like_organization(
+            "House Majority Leader Tom Brenner"
+        ));
+        assert!(!looks_like_organization(
+            "Senate Majority Leader Raymond Torres"
+        ));
+        assert!(looks_like_organization("the State Department"));
+        assert!(looks_like_organization("Prime Minister's Office"));
+        assert!(looks_like_organization("Office of the President"));
     }
 
     #[test]

@@ -20,6 +20,12 @@
 // it is built only when a pack is wrong, never on the audit's hot path, so
 // boxing it would cost clarity for nothing.
 #![allow(clippy::result_large_err)]
+// No panicking shortcuts in the product: every failure is a typed error that
+// the binary turns into a message and exit code 2. Tests may unwrap.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod config;
 pub mod eval;

@@ -4,6 +4,12 @@
 // it is built only when a pack is wrong, never on the audit's hot path, so
 // boxing it would cost clarity for nothing.
 #![allow(clippy::result_large_err)]
+// No panicking shortcuts in the product: every failure is a typed error that
+// the binary turns into a message and exit code 2. Tests may unwrap.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod cli;
 
@@ -12,6 +18,13 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A bug must still end as a message and exit code 2, never a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "error: internal error in sourcing ({info}); please report it with the input that caused it"
+        );
+        std::process::exit(i32::from(cli::EXIT_ERROR));
+    }));
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => ExitCode::from(code),

@@ -1,14 +1,15 @@
 //! `sourcing audit`.
 
-use std::io::{IsTerminal, Read, Write};
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use rayon::prelude::*;
-
 use sourcing::input::{self, DEFAULT_MAX_BYTES, Format, InputError};
-use sourcing::report::{self, AuditReport, InputFailure};
+use sourcing::report::stream::{Entry, JsonStream, Totals};
+use sourcing::report::{self, AuditReport, InputFailure, json};
 use sourcing::rules::Severity;
 
 use super::{EXIT_ERROR, EXIT_OK, EXIT_THRESHOLD, OutputFormat, RuleArgs, packs};
@@ -35,6 +36,9 @@ pub enum InputChoice {
     Markdown,
     /// An HTML page (only the story's body is audited).
     Html,
+    /// JSON Lines: one article per line, `{"id": …, "text": …}`; writes one JSON
+    /// record per line, in input order, whatever --format says.
+    Jsonl,
 }
 
 impl InputChoice {
@@ -44,6 +48,7 @@ impl InputChoice {
             InputChoice::Text => Some(Format::Text),
             InputChoice::Markdown => Some(Format::Markdown),
             InputChoice::Html => Some(Format::Html),
+            InputChoice::Jsonl => Some(Format::Text),
         }
     }
 }
@@ -241,6 +246,86 @@ fn text_width(to_terminal: bool) -> usize {
         .map_or(DEFAULT, |(_, cols)| usize::from(cols).max(40))
 }
 
+/// Messages to the thread that writes output.
+enum Event<A, T> {
+    /// Input number `.0`, read and ready to audit.
+    Item(usize, A),
+    /// The input ran out after this many items.
+    End(usize),
+    /// Input number `.0`, audited.
+    Done(usize, T),
+}
+
+/// Map `work` over `items` on the pool, handing each result to `emit` in input
+/// order as soon as it and every earlier one are done. At most `window` items
+/// are read but not yet emitted, so memory does not grow with the number of
+/// inputs. `items` is read on a thread of its own, so that a slow input (a
+/// pipe) never holds back output that is ready; `emit` runs on the calling
+/// thread and the pool's threads do the work.
+fn ordered_map<I, T, W, E>(pool: &rayon::ThreadPool, window: usize, items: I, work: W, mut emit: E)
+where
+    I: Iterator + Send,
+    I::Item: Send,
+    T: Send,
+    W: Fn(I::Item) -> T + Sync,
+    E: FnMut(T),
+{
+    let work = &work;
+    let (events, inbox) = mpsc::channel::<Event<I::Item, T>>();
+    // One token per item read and not yet emitted: the reader blocks when the
+    // window is full.
+    let (take_slot, free_slot) = mpsc::sync_channel::<()>(window.max(1));
+    std::thread::scope(|threads| {
+        let reader = events.clone();
+        threads.spawn(move || {
+            let mut n = 0;
+            for (i, item) in items.enumerate() {
+                if take_slot.send(()).is_err() || reader.send(Event::Item(i, item)).is_err() {
+                    return;
+                }
+                n = i + 1;
+            }
+            let _ = reader.send(Event::End(n));
+        });
+        pool.in_place_scope(|scope| {
+            let mut waiting: BTreeMap<usize, T> = BTreeMap::new();
+            let mut next = 0usize;
+            let mut total = None;
+            while total != Some(next) {
+                // `events` is alive here, so this cannot fail.
+                let Ok(event) = inbox.recv() else { break };
+                match event {
+                    Event::Item(i, item) => {
+                        let done = events.clone();
+                        scope.spawn(move |_| {
+                            let _ = done.send(Event::Done(i, work(item)));
+                        });
+                    }
+                    Event::End(n) => total = Some(n),
+                    Event::Done(i, t) => {
+                        waiting.insert(i, t);
+                        while let Some(t) = waiting.remove(&next) {
+                            emit(t);
+                            next += 1;
+                            let _ = free_slot.recv();
+                        }
+                    }
+                }
+            }
+        });
+    });
+}
+
+/// What a worker hands back for one input.
+enum Done {
+    Report {
+        rendered: String,
+        entry: Entry,
+        worst: Option<Severity>,
+    },
+    Failed(InputFailure),
+}
+
 pub fn run(args: AuditArgs) -> Result<u8, String> {
     let setup = packs::setup(&args.rules)?;
     let auditor = setup.auditor;
@@ -258,6 +343,68 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             .fail_under
             .and_then(|f| u8::try_from(*f.get_ref()).ok())
     });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let window = pool.current_num_threads().max(1) * 8;
+    let mut denied = false;
+
+    if args.input == InputChoice::Jsonl {
+        if args.output.is_some() {
+            return Err(
+                "--output does not apply to --input jsonl, which streams one record per line; \
+                 redirect standard output instead"
+                    .into(),
+            );
+        }
+        let mut totals = Totals::new(false);
+        let mut stdout = std::io::stdout().lock();
+        // A closed pipe (`| head`) is not an error worth a message: stop writing.
+        let mut closed = false;
+        let work = |(line, record): (usize, io::Result<String>)| {
+            jsonl_record(&auditor, line, record, args.max_bytes)
+        };
+        let mut emit = |(out, done): (String, Done)| {
+            if !closed {
+                closed = writeln!(stdout, "{out}")
+                    .and_then(|_| stdout.flush())
+                    .is_err();
+            }
+            record(&mut totals, &mut denied, args.deny, done);
+        };
+        let mut unopened = Vec::new();
+        for path in &args.paths {
+            let reader: Box<dyn BufRead + Send> = if path.as_os_str() == "-" {
+                Box::new(io::BufReader::new(io::stdin()))
+            } else {
+                match std::fs::File::open(path) {
+                    Ok(f) => Box::new(io::BufReader::new(f)),
+                    Err(e) => {
+                        let e = InputError::Io {
+                            path: path.display().to_string(),
+                            message: e.to_string(),
+                        };
+                        eprintln!("error: {e}");
+                        unopened.push(InputFailure {
+                            file: e.path().to_string(),
+                            message: e.to_string(),
+                        });
+                        continue;
+                    }
+                }
+            };
+            let lines = reader
+                .lines()
+                .enumerate()
+                .map(|(i, l)| (i + 1, l))
+                .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty()));
+            ordered_map(&pool, window, lines, work, &mut emit);
+        }
+        totals.failures.append(&mut unopened);
+        return Ok(exit_code(fail_under, &totals, denied));
+    }
+
     let paths = input::expand_paths(&args.paths);
     if let Some(out) = &args.output {
         let inputs: Vec<PathBuf> = paths
@@ -268,44 +415,6 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         check_output(out, &inputs)?;
     }
     let bar = progress(paths.len());
-
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let results: Vec<Result<AuditReport, InputError>> = pool.install(|| {
-        paths
-            .par_iter()
-            .map(|p| {
-                let result = match p {
-                    Err(e) => Err(e.clone()),
-                    Ok(path) => match load(path, args.max_bytes, args.input.format()) {
-                        Loaded::Doc(doc) => Ok(auditor.audit(&doc)),
-                        Loaded::Failed(e) => Err(e),
-                    },
-                };
-                bar.inc(1);
-                result
-            })
-            .collect()
-    });
-    bar.finish_and_clear();
-
-    let mut reports = Vec::new();
-    let mut failures = Vec::new();
-    for r in results {
-        match r {
-            Ok(report) => reports.push(report),
-            Err(e) => {
-                eprintln!("error: {e}");
-                failures.push(InputFailure {
-                    file: e.path().to_string(),
-                    message: e.to_string(),
-                });
-            }
-        }
-    }
-
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -314,30 +423,131 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
+    let opts = report::text::TextOptions {
+        color,
+        quiet: args.quiet,
+        width: text_width(to_terminal),
+    };
+    let audit_one = |p: &Result<PathBuf, InputError>| -> Result<AuditReport, InputFailure> {
+        let loaded = match p {
+            Err(e) => Loaded::Failed(e.clone()),
+            Ok(path) => load(path, args.max_bytes, args.input.format()),
+        };
+        let result = match loaded {
+            Loaded::Doc(doc) => Ok(auditor.audit(&doc)),
+            Loaded::Failed(e) => Err(InputFailure {
+                file: e.path().to_string(),
+                message: e.to_string(),
+            }),
+        };
+        bar.inc(1);
+        result
+    };
+
+    // Text and JSON to standard output stream: each report is written as soon as
+    // it and every earlier one are done, and only small totals are kept, so
+    // memory stays flat over an archive. The other formats (and --output, which
+    // is replaced atomically) are whole documents, rendered once at the end.
+    let streaming =
+        args.output.is_none() && matches!(format, OutputFormat::Text | OutputFormat::Json);
+    if streaming {
+        let mut totals = Totals::new(format == OutputFormat::Text);
+        let mut stdout = std::io::stdout().lock();
+        let mut closed = false;
+        let work = |p: &Result<PathBuf, InputError>| match audit_one(p) {
+            Ok(report) => Done::Report {
+                // Rendering is a good share of the work: do it here, in parallel.
+                rendered: match format {
+                    OutputFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default(),
+                    _ => report::text::render(&report, opts),
+                },
+                entry: Entry::of(&report),
+                worst: report.worst(),
+            },
+            Err(f) => Done::Failed(f),
+        };
+        if format == OutputFormat::Json {
+            let mut json = JsonStream::new(&mut stdout).ok();
+            ordered_map(&pool, window, paths.iter(), work, |done| {
+                if let (Done::Report { rendered, .. }, Some(j)) = (&done, json.as_mut())
+                    && j.report_json(rendered).is_err()
+                {
+                    json = None;
+                }
+                record(&mut totals, &mut denied, args.deny, done);
+            });
+            bar.finish_and_clear();
+            if let Some(j) = json {
+                let _ = j.finish(&totals);
+            }
+        } else {
+            let mut printed = 0usize;
+            ordered_map(&pool, window, paths.iter(), work, |done| {
+                if let Done::Report { rendered, .. } = &done
+                    && !closed
+                {
+                    // --quiet is one line per file and nothing else.
+                    let sep = if printed == 0 || args.quiet { "" } else { "\n" };
+                    closed = write!(stdout, "{sep}{rendered}")
+                        .and_then(|_| stdout.flush())
+                        .is_err();
+                    printed += 1;
+                }
+                record(&mut totals, &mut denied, args.deny, done);
+            });
+            bar.finish_and_clear();
+            if totals.audited + totals.failures.len() > 1 && !args.quiet && !closed {
+                let _ = write!(stdout, "\n{}", totals.text());
+                let _ = stdout.flush();
+            }
+        }
+        return Ok(exit_code(fail_under, &totals, denied));
+    }
+
+    let mut reports = Vec::new();
+    let mut totals = Totals::new(false);
+    ordered_map(
+        &pool,
+        window,
+        paths.iter(),
+        audit_one,
+        |result| match result {
+            Ok(report) => {
+                record(
+                    &mut totals,
+                    &mut denied,
+                    args.deny,
+                    Done::Report {
+                        rendered: String::new(),
+                        entry: Entry::of(&report),
+                        worst: report.worst(),
+                    },
+                );
+                reports.push(report);
+            }
+            Err(f) => record(&mut totals, &mut denied, args.deny, Done::Failed(f)),
+        },
+    );
+    bar.finish_and_clear();
+    let failures = &totals.failures;
     let out = match format {
-        OutputFormat::Json => report::json::render(&reports, &failures),
-        OutputFormat::Markdown => report::markdown::render_run(&reports, &failures),
+        OutputFormat::Json => report::json::render(&reports, failures),
+        OutputFormat::Markdown => report::markdown::render_run(&reports, failures),
         OutputFormat::Sarif => {
             let catalog = report::RuleInfo::catalog(&auditor.rules);
-            report::sarif::render(&reports, &failures, &catalog)
+            report::sarif::render(&reports, failures, &catalog)
         }
-        OutputFormat::Github => report::github::render(&reports, &failures),
-        OutputFormat::Html => report::html::render(&reports, &failures),
+        OutputFormat::Github => report::github::render(&reports, failures),
+        OutputFormat::Html => report::html::render(&reports, failures),
         OutputFormat::Text => {
-            let opts = report::text::TextOptions {
-                color,
-                quiet: args.quiet,
-                width: text_width(to_terminal),
-            };
             let mut s: String = reports
                 .iter()
                 .map(|r| report::text::render(r, opts))
                 .collect::<Vec<_>>()
                 .join(if args.quiet { "" } else { "\n" });
-            // --quiet is one line per file and nothing else.
             if reports.len() + failures.len() > 1 && !args.quiet {
                 s.push('\n');
-                s.push_str(&report::text::summary(&reports, &failures));
+                s.push_str(&report::text::summary(&reports, failures));
             }
             s
         }
@@ -351,19 +561,113 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             let _ = stdout.flush();
         }
     }
+    Ok(exit_code(fail_under, &totals, denied))
+}
 
-    if !failures.is_empty() {
-        return Ok(EXIT_ERROR);
+/// Fold one finished input into the run's totals, reporting a failure on stderr.
+fn record(totals: &mut Totals, denied: &mut bool, deny: Option<DenyLevel>, done: Done) {
+    match done {
+        Done::Report { entry, worst, .. } => {
+            *denied |= deny.is_some_and(|d| worst.is_some_and(|w| w >= d.severity()));
+            totals.push(entry);
+        }
+        Done::Failed(f) => {
+            eprintln!("error: {}", f.message);
+            totals.failures.push(f);
+        }
     }
-    let below = fail_under.is_some_and(|min| reports.iter().any(|r| r.score.value < min));
-    let denied = args.deny.is_some_and(|d| {
-        reports
-            .iter()
-            .any(|r| r.worst().is_some_and(|w| w >= d.severity()))
-    });
-    Ok(if below || denied {
+}
+
+fn exit_code(fail_under: Option<u8>, totals: &Totals, denied: bool) -> u8 {
+    if !totals.failures.is_empty() {
+        return EXIT_ERROR;
+    }
+    let below = fail_under.is_some_and(|min| totals.min_score.is_some_and(|low| low < min));
+    if below || denied {
         EXIT_THRESHOLD
     } else {
         EXIT_OK
-    })
+    }
+}
+
+/// Audit one JSON Lines record. Returns the output line, and what the run's
+/// totals need. A bad record becomes an error record naming its line.
+fn jsonl_record(
+    auditor: &sourcing::Auditor,
+    line: usize,
+    record: io::Result<String>,
+    max_bytes: u64,
+) -> (String, Done) {
+    let fail = |id: Option<&serde_json::Value>, message: String| {
+        let mut out = serde_json::Map::new();
+        out.insert("line".into(), line.into());
+        if let Some(id) = id {
+            out.insert("id".into(), id.clone());
+        }
+        out.insert("error".into(), message.clone().into());
+        let file = match id {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+            None => format!("line {line}"),
+        };
+        (
+            serde_json::Value::Object(out).to_string(),
+            Done::Failed(InputFailure {
+                file,
+                message: format!("line {line}: {message}"),
+            }),
+        )
+    };
+    let text = match record {
+        Ok(t) => t,
+        Err(e) => return fail(None, format!("cannot read the line: {e}")),
+    };
+    let mut fields = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(serde_json::Value::Object(map)) => map,
+        Ok(_) => {
+            return fail(
+                None,
+                "the line is JSON but not an object; write {\"id\": …, \"text\": \"…\"}".into(),
+            );
+        }
+        Err(e) => return fail(None, format!("invalid JSON: {e}")),
+    };
+    let id = fields.get("id").cloned();
+    let article = match fields.remove("text") {
+        Some(serde_json::Value::String(s)) => s,
+        Some(_) => return fail(id.as_ref(), "`text` must be a string".into()),
+        None => {
+            return fail(
+                id.as_ref(),
+                "no `text` field; each line needs {\"text\": \"…\"}".into(),
+            );
+        }
+    };
+    let name = match &id {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => format!("line {line}"),
+    };
+    let doc = match input::decode(&name, article.into_bytes(), Format::Text, max_bytes) {
+        Ok(d) => d,
+        Err(e) => return fail(id.as_ref(), e.to_string()),
+    };
+    let report = auditor.audit(&doc);
+    // Every other field passes through, so the output joins back to the input;
+    // the report keeps its own field order (a JSON map would sort it).
+    fields.remove("report");
+    let report_json = json::render_line(&report);
+    let passthrough = serde_json::Value::Object(fields).to_string();
+    let out = match passthrough.strip_suffix('}') {
+        Some(head) if head.len() > 1 => format!("{head},\"report\":{report_json}}}"),
+        _ => format!("{{\"report\":{report_json}}}"),
+    };
+    (
+        out,
+        Done::Report {
+            rendered: String::new(),
+            entry: Entry::of(&report),
+            worst: report.worst(),
+        },
+    )
 }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
+use crate::report::stream::Entry;
 use crate::report::{AuditReport, FindingReport, InputFailure, Summary, category_tag, kind_name};
 use crate::rules::Severity;
 use crate::text::Span;
@@ -221,7 +222,13 @@ fn breakdown(r: &AuditReport, out: &mut String) {
 /// score, grade, findings by category and worst finding, then totals. Category
 /// columns use the short tags of [`category_tag`], explained under the table.
 pub fn summary(reports: &[AuditReport], failures: &[InputFailure]) -> String {
-    let s = Summary::of(reports, failures);
+    let entries: Vec<Entry> = reports.iter().map(Entry::of).collect();
+    summary_table(&entries, failures, &Summary::of(reports, failures))
+}
+
+/// The closing summary table from what a run kept of each article; streaming
+/// runs keep only [`Entry`]s, so both paths print through this one function.
+pub fn summary_table(entries: &[Entry], failures: &[InputFailure], s: &Summary) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -233,7 +240,7 @@ pub fn summary(reports: &[AuditReport], failures: &[InputFailure]) -> String {
     );
     let cats: Vec<&String> = s.counts.keys().collect();
     let tags: Vec<&str> = cats.iter().map(|c| category_tag(c)).collect();
-    let file_width = reports
+    let file_width = entries
         .iter()
         .map(|r| r.file.chars().count())
         .chain(failures.iter().map(|f| f.file.chars().count()))
@@ -246,24 +253,23 @@ pub fn summary(reports: &[AuditReport], failures: &[InputFailure]) -> String {
         let _ = write!(out, " {t:>w$}", w = t.len().max(3));
     }
     out.push_str("  worst finding\n");
-    for r in reports {
+    for r in entries {
         let _ = write!(
             out,
             "  {:<file_width$}  {:>5} {:<5}",
-            r.file, r.score.value, r.score.grade
+            r.file, r.score, r.grade
         );
         for (c, t) in cats.iter().zip(&tags) {
             let n = r.counts.get(*c).copied().unwrap_or(0);
             let _ = write!(out, " {n:>w$}", w = t.len().max(3));
         }
-        let worst = r.worst_finding().map_or_else(
+        let worst = r.worst.as_ref().map_or_else(
             || "-".to_string(),
-            |f| {
-                let at = f
-                    .start
+            |(severity, rule, start)| {
+                let at = start
                     .map(|lc| format!(" at {}:{}", lc.line, lc.column))
                     .unwrap_or_default();
-                format!("{}[{}]{}", f.severity.as_str(), f.rule, at)
+                format!("{}[{}]{}", severity.as_str(), rule, at)
             },
         );
         let _ = writeln!(out, "  {worst}");

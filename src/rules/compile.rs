@@ -7,6 +7,7 @@ use regex::{Captures, Regex, RegexBuilder};
 
 use crate::rules::error::{RuleError, nearest};
 use crate::rules::expr::{self, Expr};
+use crate::rules::matcher::Matcher;
 use crate::rules::pack::{
     self, Example, PackFile, PackSource, Quotes, Scope, Severity, SourceDef, SourceKind,
 };
@@ -15,9 +16,9 @@ use crate::score::{ScoringDef, ScoringModel};
 use crate::text::{Segments, Span};
 
 /// Most bytes a compiled regex may take; keeps a hostile pattern from exhausting memory.
-const REGEX_SIZE_LIMIT: usize = 16 * 1024 * 1024;
+pub(crate) const REGEX_SIZE_LIMIT: usize = 16 * 1024 * 1024;
 /// Most bytes of lazy-DFA cache per regex.
-const DFA_SIZE_LIMIT: usize = 8 * 1024 * 1024;
+pub(crate) const DFA_SIZE_LIMIT: usize = 8 * 1024 * 1024;
 
 /// A pattern rule, compiled and ready to run.
 #[derive(Debug, Clone)]
@@ -121,6 +122,8 @@ pub struct RuleSet {
     pub scoring: ScoringModel,
     /// The packs loaded.
     pub packs: Vec<PackInfo>,
+    /// The single-pass prefilter over `rules`, built once per rule set.
+    pub(crate) matcher: std::sync::OnceLock<Matcher>,
 }
 
 impl RuleSet {
@@ -159,6 +162,7 @@ impl RuleSet {
             document_rules: Vec::new(),
             scoring: ScoringModel::default(),
             packs: Vec::new(),
+            matcher: std::sync::OnceLock::new(),
         };
         let mut seen_ids: HashMap<String, String> = HashMap::new();
         let mut seen_packs: HashMap<String, String> = HashMap::new();
@@ -257,9 +261,21 @@ impl RuleSet {
         }
 
         if errors.is_empty() {
+            set.matcher();
             Ok(set)
         } else {
             Err(errors)
+        }
+    }
+
+    /// The single-pass prefilter for the current rules (rebuilt if `rules` was
+    /// changed after loading).
+    pub fn matcher(&self) -> std::borrow::Cow<'_, Matcher> {
+        let built = self.matcher.get_or_init(|| Matcher::new(&self.rules));
+        if built.fits(&self.rules) {
+            std::borrow::Cow::Borrowed(built)
+        } else {
+            std::borrow::Cow::Owned(Matcher::new(&self.rules))
         }
     }
 
@@ -910,12 +926,24 @@ impl CompiledRule {
                 .or_else(|| caps.name(&format!("{name}3")))
                 .map(|m| clean(m.as_str()))
         };
+        // Where the named group sits in the text, for `overridden_by`.
+        let group_span = |name: &str| {
+            caps.name(name)
+                .or_else(|| caps.name(&format!("{name}2")))
+                .or_else(|| caps.name(&format!("{name}3")))
+                .map(|m| Span::new(unit.start + m.start(), unit.start + m.end()))
+        };
         let source = self.source.as_ref().and_then(|s| {
             let name = s.name.clone().or_else(|| group(&s.group))?;
             if name.is_empty() {
                 return None;
             }
             Some(SourceMention {
+                span: if s.name.is_some() {
+                    None
+                } else {
+                    group_span(&s.group)
+                },
                 name,
                 kind: s.kind,
                 descriptor: s

@@ -1,0 +1,577 @@
+//! Single-pass matching: decide, with one scan of the document, which pattern
+//! rules can match which sentences, so that only those run their full regex.
+//!
+//! Two things make a rule's regex expensive on news text, and this module removes
+//! both without changing a single match:
+//!
+//! 1. **Searching where it cannot match.** Every rule used to run over every
+//!    sentence. Most rules need some literal text to match (a speech verb, "according
+//!    to", "declined"). [`required_literals`] derives, from the compiled pattern
+//!    itself (never from a hand-written list, so rule authors can change patterns
+//!    freely), a set of strings one of which every match must contain. One
+//!    Aho-Corasick automaton over the literals of all rules scans the document once;
+//!    a rule then runs only on units that hold one of its literals.
+//! 2. **Unicode word boundaries.** The regex engine's fast lazy DFA cannot evaluate a
+//!    Unicode `\b` on text with non-ASCII bytes (curly quotes, dashes, accented
+//!    names) and falls back to much slower engines. A `\b` compares the "wordness"
+//!    of two neighbouring characters; when a piece of text has no non-ASCII *word*
+//!    characters (curly quotes and dashes are not word characters), the ASCII `\b`
+//!    gives the same answer everywhere. Each rule is therefore also compiled with
+//!    ASCII boundaries, and that twin runs on every unit where the two provably
+//!    agree; the original runs on the rest.
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::Regex;
+use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use crate::rules::CompiledRule;
+use crate::text::Span;
+
+/// Most strings a literal set may hold before it is given up as too broad.
+const MAX_SET: usize = 256;
+/// Most characters of a class enumerated as separate literals (`[Ss]`, `[’']`).
+const MAX_CLASS: u32 = 8;
+/// Shortest literal worth prefiltering on: shorter ones hit nearly every sentence.
+const MIN_LITERAL: usize = 3;
+
+/// The fast-path twin of one pattern rule.
+#[derive(Debug, Clone)]
+struct FastRule {
+    /// Whether the rule only runs where one of its literals occurs.
+    prefiltered: bool,
+    /// The rule's regex with ASCII word boundaries, when it has Unicode ones;
+    /// compiled on first use, since compiling is a large share of start-up.
+    ascii: OnceLock<Option<Regex>>,
+    /// Whether to use the twin at all.
+    twin: bool,
+}
+
+/// Which rules can match where, for one compiled rule set.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    /// Ids of the rules this matcher was built for, in order.
+    ids: Vec<String>,
+    rules: Vec<FastRule>,
+    /// One automaton over every prefiltered rule's literals.
+    literals: Option<AhoCorasick>,
+    /// For each literal of `literals`, the rules it stands for.
+    literal_rules: Vec<Vec<u32>>,
+}
+
+/// The result of scanning one document: where each rule may match.
+#[derive(Debug)]
+pub struct Scan<'m> {
+    matcher: &'m Matcher,
+    /// Per rule, the spans of its literals in the document, sorted by start.
+    hits: Vec<Vec<Span>>,
+    /// Byte offsets of non-ASCII word characters in the document, in order.
+    unicode_words: Vec<usize>,
+}
+
+impl Matcher {
+    /// Analyze a rule set's patterns and build the literal automaton.
+    pub fn new(rules: &[CompiledRule]) -> Matcher {
+        let mut fast = Vec::with_capacity(rules.len());
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut literal_rules: Vec<Vec<u32>> = Vec::new();
+        let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
+        for (i, rule) in rules.iter().enumerate() {
+            let lits = required_literals(&rule.pattern_compiled);
+            let prefiltered = lits.is_some();
+            for lit in lits.into_iter().flatten() {
+                let at = *index.entry(lit.clone()).or_insert_with(|| {
+                    patterns.push(lit);
+                    literal_rules.push(Vec::new());
+                    patterns.len() - 1
+                });
+                literal_rules[at].push(i as u32);
+            }
+            fast.push(FastRule {
+                prefiltered,
+                ascii: OnceLock::new(),
+                twin: true,
+            });
+        }
+        let literals = if patterns.is_empty() {
+            None
+        } else {
+            // A DFA costs more memory to build but scans fastest; a few thousand
+            // literals stay well within bounds. If building fails, no rule is
+            // prefiltered and every rule simply runs everywhere.
+            let built = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&patterns)
+                .or_else(|_| {
+                    AhoCorasick::builder()
+                        .ascii_case_insensitive(true)
+                        .build(&patterns)
+                });
+            match built {
+                Ok(ac) => Some(ac),
+                Err(_) => {
+                    for f in &mut fast {
+                        f.prefiltered = false;
+                    }
+                    None
+                }
+            }
+        };
+        Matcher {
+            ids: rules.iter().map(|r| r.id.clone()).collect(),
+            rules: fast,
+            literals,
+            literal_rules,
+        }
+    }
+
+    /// A matcher that runs every rule everywhere with its own regex: the
+    /// reference the fast path is tested against.
+    #[cfg(test)]
+    pub(crate) fn plain(rules: &[CompiledRule]) -> Matcher {
+        Matcher {
+            ids: rules.iter().map(|r| r.id.clone()).collect(),
+            rules: rules
+                .iter()
+                .map(|_| FastRule {
+                    prefiltered: false,
+                    ascii: OnceLock::new(),
+                    twin: false,
+                })
+                .collect(),
+            literals: None,
+            literal_rules: Vec::new(),
+        }
+    }
+
+    /// Whether this matcher was built for exactly these rules (a caller may have
+    /// removed or reordered rules since).
+    pub fn fits(&self, rules: &[CompiledRule]) -> bool {
+        self.ids.len() == rules.len() && self.ids.iter().zip(rules).all(|(a, r)| *a == r.id)
+    }
+
+    /// How many rules run only where their literals occur.
+    pub fn prefiltered(&self) -> usize {
+        self.rules.iter().filter(|r| r.prefiltered).count()
+    }
+
+    /// How many distinct literals the automaton searches for.
+    pub fn literal_count(&self) -> usize {
+        self.literal_rules.len()
+    }
+
+    /// Scan a document once for every rule's literals.
+    pub fn scan(&self, text: &str) -> Scan<'_> {
+        let mut hits: Vec<Vec<Span>> = vec![Vec::new(); self.rules.len()];
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(text) {
+                let span = Span::new(m.start(), m.end());
+                for &r in &self.literal_rules[m.pattern().as_usize()] {
+                    hits[r as usize].push(span);
+                }
+            }
+            for h in &mut hits {
+                h.sort_unstable_by_key(|s| (s.start, s.end));
+            }
+        }
+        let unicode_words = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .filter(|&(_, c)| !c.is_ascii() && regex_syntax::is_word_character(c))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        Scan {
+            matcher: self,
+            hits,
+            unicode_words,
+        }
+    }
+}
+
+impl Scan<'_> {
+    /// Units of one rule worth searching, in order. `units` must be sorted by
+    /// start and must not overlap (sentences and paragraphs are).
+    pub fn candidates<'a>(
+        &'a self,
+        rule: usize,
+        units: &'a [Span],
+    ) -> impl Iterator<Item = Span> + 'a {
+        let prefiltered = self.matcher.rules[rule].prefiltered;
+        let hits: &'a [Span] = &self.hits[rule];
+        let mut next = 0usize;
+        units.iter().copied().filter(move |unit| {
+            if !prefiltered {
+                return true;
+            }
+            while next < hits.len() && hits[next].start < unit.start {
+                next += 1;
+            }
+            hits[next..]
+                .iter()
+                .take_while(|h| h.start < unit.end)
+                .any(|h| h.end <= unit.end)
+        })
+    }
+
+    /// The regex to run for `rule` over `unit`: the ASCII-boundary twin where it
+    /// provably finds the same matches, else the rule's own.
+    pub fn regex<'a>(&'a self, rule: usize, own: &'a Regex, unit: Span) -> &'a Regex {
+        let fast = &self.matcher.rules[rule];
+        if !fast.twin || !self.ascii_words_only(unit) {
+            return own;
+        }
+        match fast.ascii.get_or_init(|| ascii_twin(own)) {
+            Some(twin) => twin,
+            None => own,
+        }
+    }
+
+    /// Whether `unit` holds no non-ASCII word character, so that ASCII and Unicode
+    /// word boundaries agree at every position inside it.
+    fn ascii_words_only(&self, unit: Span) -> bool {
+        let i = self.unicode_words.partition_point(|&p| p < unit.start);
+        self.unicode_words.get(i).is_none_or(|&p| p >= unit.end)
+    }
+}
+
+/// Parse a pattern the way the `regex` crate does.
+fn parse(pattern: &str) -> Option<Hir> {
+    regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .ok()
+}
+
+/// The same regex with every Unicode word boundary made ASCII, or `None` when it
+/// has none (or the twin would not have the same capture groups).
+fn ascii_twin(regex: &Regex) -> Option<Regex> {
+    let hir = parse(regex.as_str())?;
+    let (twin, changed) = ascii_boundaries(&hir);
+    if !changed {
+        return None;
+    }
+    let built = regex::RegexBuilder::new(&twin.to_string())
+        .size_limit(crate::rules::compile::REGEX_SIZE_LIMIT)
+        .dfa_size_limit(crate::rules::compile::DFA_SIZE_LIMIT)
+        .build()
+        .ok()?;
+    // The finding reads capture groups by name and number: they must line up.
+    let same_groups = built.captures_len() == regex.captures_len()
+        && built.capture_names().eq(regex.capture_names());
+    same_groups.then_some(built)
+}
+
+fn ascii_boundaries(h: &Hir) -> (Hir, bool) {
+    match h.kind() {
+        HirKind::Look(look) => {
+            let ascii = match look {
+                Look::WordUnicode => Look::WordAscii,
+                Look::WordUnicodeNegate => Look::WordAsciiNegate,
+                Look::WordStartUnicode => Look::WordStartAscii,
+                Look::WordEndUnicode => Look::WordEndAscii,
+                Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
+                Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
+                _ => return (h.clone(), false),
+            };
+            (Hir::look(ascii), true)
+        }
+        HirKind::Repetition(r) => {
+            let (sub, changed) = ascii_boundaries(&r.sub);
+            let rep = Repetition {
+                min: r.min,
+                max: r.max,
+                greedy: r.greedy,
+                sub: Box::new(sub),
+            };
+            (Hir::repetition(rep), changed)
+        }
+        HirKind::Capture(c) => {
+            let (sub, changed) = ascii_boundaries(&c.sub);
+            let cap = Capture {
+                index: c.index,
+                name: c.name.clone(),
+                sub: Box::new(sub),
+            };
+            (Hir::capture(cap), changed)
+        }
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            let mut changed = false;
+            let subs: Vec<Hir> = subs
+                .iter()
+                .map(|s| {
+                    let (t, c) = ascii_boundaries(s);
+                    changed |= c;
+                    t
+                })
+                .collect();
+            if !changed {
+                return (h.clone(), false);
+            }
+            let rebuilt = if matches!(h.kind(), HirKind::Concat(_)) {
+                Hir::concat(subs)
+            } else {
+                Hir::alternation(subs)
+            };
+            (rebuilt, true)
+        }
+        _ => (h.clone(), false),
+    }
+}
+
+/// What the analysis knows about the strings a piece of pattern can match.
+#[derive(Debug, Clone, Default)]
+struct Lits {
+    /// Every string it can match (ASCII lowercased), when there are few.
+    exact: Option<BTreeSet<Vec<u8>>>,
+    /// Strings one of which every match contains.
+    required: Option<BTreeSet<Vec<u8>>>,
+}
+
+/// A set of strings, one of which every match of `pattern` contains (compared
+/// ASCII case-insensitively), or `None` when no useful set exists.
+pub fn required_literals(pattern: &str) -> Option<BTreeSet<Vec<u8>>> {
+    let hir = parse(pattern)?;
+    let lits = analyze(&hir);
+    let best = best_of(lits.required, nonempty(lits.exact))?;
+    (shortest(&best) >= MIN_LITERAL).then_some(best)
+}
+
+fn shortest(set: &BTreeSet<Vec<u8>>) -> usize {
+    set.iter().map(Vec::len).min().unwrap_or(0)
+}
+
+/// A set usable as required literals: it holds no empty string.
+fn nonempty(set: Option<BTreeSet<Vec<u8>>>) -> Option<BTreeSet<Vec<u8>>> {
+    set.filter(|s| !s.is_empty() && s.iter().all(|l| !l.is_empty()))
+}
+
+/// The more selective of two literal sets: longer shortest literal, then fewer.
+fn best_of(
+    a: Option<BTreeSet<Vec<u8>>>,
+    b: Option<BTreeSet<Vec<u8>>>,
+) -> Option<BTreeSet<Vec<u8>>> {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let ka = (shortest(&a), usize::MAX - a.len());
+            let kb = (shortest(&b), usize::MAX - b.len());
+            Some(if kb > ka { b } else { a })
+        }
+        (a, b) => a.or(b),
+    }
+}
+
+fn single(bytes: &[u8]) -> BTreeSet<Vec<u8>> {
+    std::iter::once(bytes.to_ascii_lowercase()).collect()
+}
+
+fn analyze(h: &Hir) -> Lits {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Lits {
+            exact: Some(single(b"")),
+            required: None,
+        },
+        HirKind::Literal(lit) => {
+            let exact = Some(single(&lit.0));
+            Lits {
+                required: nonempty(exact.clone()),
+                exact,
+            }
+        }
+        HirKind::Class(class) => {
+            let exact = class_strings(class);
+            Lits {
+                required: nonempty(exact.clone()),
+                exact,
+            }
+        }
+        HirKind::Capture(c) => analyze(&c.sub),
+        HirKind::Repetition(r) => {
+            let sub = analyze(&r.sub);
+            match (r.min, r.max) {
+                (1, Some(1)) => sub,
+                (0, Some(1)) => Lits {
+                    exact: sub.exact.map(|mut e| {
+                        e.insert(Vec::new());
+                        e
+                    }),
+                    required: None,
+                },
+                (0, _) => Lits::default(),
+                _ => Lits {
+                    exact: None,
+                    required: best_of(sub.required, nonempty(sub.exact)),
+                },
+            }
+        }
+        HirKind::Concat(subs) => {
+            let mut run: Option<BTreeSet<Vec<u8>>> = Some(single(b""));
+            let mut whole = true;
+            let mut best: Option<BTreeSet<Vec<u8>>> = None;
+            for sub in subs {
+                let l = analyze(sub);
+                match (&run, &l.exact) {
+                    (Some(r), Some(e)) if r.len() * e.len() <= MAX_SET => {
+                        let mut next = BTreeSet::new();
+                        for a in r {
+                            for b in e {
+                                let mut s = a.clone();
+                                s.extend_from_slice(b);
+                                next.insert(s);
+                            }
+                        }
+                        run = Some(next);
+                    }
+                    _ => {
+                        whole = false;
+                        best = best_of(best, nonempty(run.take()));
+                        best = best_of(best, l.required.clone());
+                        // A too-large product starts a new run at this piece.
+                        run = l.exact.clone().or_else(|| Some(single(b"")));
+                    }
+                }
+            }
+            best = best_of(best, nonempty(run.clone()));
+            Lits {
+                exact: if whole { run } else { None },
+                required: best,
+            }
+        }
+        HirKind::Alternation(subs) => {
+            let all: Vec<Lits> = subs.iter().map(analyze).collect();
+            let exact = union(all.iter().map(|l| l.exact.clone()));
+            let required = union(
+                all.into_iter()
+                    .map(|l| best_of(l.required, nonempty(l.exact))),
+            );
+            Lits { exact, required }
+        }
+    }
+}
+
+/// The union of sets, if every one is known and the result stays small.
+fn union(sets: impl Iterator<Item = Option<BTreeSet<Vec<u8>>>>) -> Option<BTreeSet<Vec<u8>>> {
+    let mut out = BTreeSet::new();
+    for s in sets {
+        out.extend(s?);
+        if out.len() > MAX_SET {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// The strings a small class matches (`[Ss]` → "s"; case-insensitive `k` also
+/// yields the Kelvin sign), or `None` for a broad class.
+fn class_strings(class: &Class) -> Option<BTreeSet<Vec<u8>>> {
+    let mut out = BTreeSet::new();
+    match class {
+        Class::Unicode(c) => {
+            let size: u32 = c
+                .ranges()
+                .iter()
+                .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
+                .sum();
+            if size > MAX_CLASS {
+                return None;
+            }
+            for r in c.ranges() {
+                for ch in r.start()..=r.end() {
+                    let mut buf = [0u8; 4];
+                    out.insert(ch.encode_utf8(&mut buf).as_bytes().to_ascii_lowercase());
+                }
+            }
+        }
+        Class::Bytes(c) => {
+            let size: u32 = c
+                .ranges()
+                .iter()
+                .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
+                .sum();
+            if size > MAX_CLASS {
+                return None;
+            }
+            for r in c.ranges() {
+                for b in r.start()..=r.end() {
+                    out.insert(vec![b.to_ascii_lowercase()]);
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lits(p: &str) -> Vec<String> {
+        required_literals(p)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| String::from_utf8(l).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn literals_come_from_the_pattern() {
+        assert_eq!(lits(r"\b(?:said|told)\b"), ["said", "told"]);
+        // Case-insensitive patterns keep the Unicode folds of s and k.
+        assert_eq!(lits(r"(?i)\bsaid\b"), ["said", "ſaid"]);
+        // The most selective piece of a concatenation wins.
+        assert_eq!(
+            lits(r"[A-Z]\w+ (?:declined|refused) to comment"),
+            [" declined to comment", " refused to comment"]
+        );
+        // Optional and unbounded pieces require nothing.
+        assert!(required_literals(r"(?:said)?\w+").is_none());
+        assert!(
+            required_literals(r"(?:ab|said)").is_none(),
+            "too short to help"
+        );
+    }
+
+    #[test]
+    fn every_builtin_match_contains_a_literal_of_its_rule() {
+        let auditor = crate::Auditor::builtin().unwrap();
+        let mut prefiltered = 0;
+        for r in &auditor.rules.rules {
+            let Some(set) = required_literals(&r.pattern_compiled) else {
+                continue;
+            };
+            prefiltered += 1;
+            for ex in &r.examples {
+                for m in r.regex.find_iter(&ex.text) {
+                    let found = m.as_str().to_ascii_lowercase();
+                    assert!(
+                        set.iter()
+                            .any(|l| found.as_bytes().windows(l.len()).any(|w| w == l.as_slice())),
+                        "rule {}: match {:?} holds none of its literals",
+                        r.id,
+                        m.as_str()
+                    );
+                }
+            }
+        }
+        assert!(
+            prefiltered * 2 > auditor.rules.rules.len(),
+            "most rules prefilter"
+        );
+    }
+
+    #[test]
+    fn ascii_twin_keeps_groups_and_changes_only_boundaries() {
+        let re = Regex::new(r"(?i)\b(?P<who>officials?)\s+said\b").unwrap();
+        let twin = ascii_twin(&re).unwrap();
+        assert!(twin.as_str().contains("(?-u:\\b)"), "{}", twin.as_str());
+        assert_eq!(
+            twin.captures("Officials said").unwrap()["who"].to_string(),
+            "Officials"
+        );
+        assert!(ascii_twin(&Regex::new("said").unwrap()).is_none());
+    }
+}
