@@ -318,26 +318,24 @@ pub struct RuleInfo {
 impl RuleInfo {
     /// Every rule of a rule set, pattern rules then document rules, in load order.
     pub fn catalog(rules: &RuleSet) -> Vec<RuleInfo> {
-        let pattern = rules.rules.iter().map(|r| RuleInfo {
-            id: r.id.clone(),
-            name: r.name.clone(),
-            pack: r.pack.clone(),
-            category: r.category.clone(),
-            severity: r.severity,
-            why: r.why.trim().to_string(),
-            advice: r.advice.clone(),
-            references: r.references.clone(),
-        });
-        let document = rules.document_rules.iter().map(|r| RuleInfo {
-            id: r.id.clone(),
-            name: r.name.clone(),
-            pack: r.pack.clone(),
-            category: r.category.clone(),
-            severity: r.severity,
-            why: r.why.trim().to_string(),
-            advice: r.advice.clone(),
-            references: r.references.clone(),
-        });
+        // Pattern and document rules are different types with the same metadata
+        // fields; one macro keeps the two conversions from drifting apart.
+        macro_rules! info {
+            ($r:expr) => {
+                RuleInfo {
+                    id: $r.id.clone(),
+                    name: $r.name.clone(),
+                    pack: $r.pack.clone(),
+                    category: $r.category.clone(),
+                    severity: $r.severity,
+                    why: $r.why.trim().to_string(),
+                    advice: $r.advice.clone(),
+                    references: $r.references.clone(),
+                }
+            };
+        }
+        let pattern = rules.rules.iter().map(|r| info!(r));
+        let document = rules.document_rules.iter().map(|r| info!(r));
         pattern.chain(document).collect()
     }
 }
