@@ -4,7 +4,7 @@
 //! Names are merged the way a reader merges them: "Hua Chunying" and later
 //! "Ms. Hua" are one person; "the Foreign Ministry" and "Foreign Ministry" are one
 //! office. Pronoun attributions ("she said") go to the nearest preceding named
-//! person when only one person is in view.
+//! person when no other person has been named in the narrative since.
 
 use std::collections::BTreeSet;
 
@@ -236,7 +236,7 @@ fn words(name: &str) -> Vec<String> {
 }
 
 /// Whether a "named" source reads as an organization rather than a person.
-fn looks_like_organization(name: &str) -> bool {
+pub(crate) fn looks_like_organization(name: &str) -> bool {
     let w = words(name);
     // A title followed by a name is a person, whatever office the title names:
     // "House Majority Leader Tom Brenner", "Senate Majority Leader Raymond Torres".
@@ -272,13 +272,25 @@ fn org_key(name: &str) -> String {
         .join(" ")
 }
 
-/// Build the ledger from findings (in document order) and the text's segments.
-pub fn build(findings: &[Finding], seg: &Segments) -> Ledger {
+/// Build the ledger from findings (in document order), the text and its segments.
+pub fn build(findings: &[Finding], text: &str, seg: &Segments) -> Ledger {
     let mut ledger = Ledger {
         entries: Vec::new(),
         credited: vec![None; findings.len()],
     };
-    let mut last_person: Option<(usize, usize)> = None; // (entry, paragraph)
+    // The last named person credited: (entry, where the finding ends).
+    let mut last_person: Option<(usize, usize)> = None;
+    // Another person named since then is the likelier "she". No count of
+    // paragraphs: one more sentence in between must not change who "she" is.
+    let mentions = if findings.iter().any(|f| {
+        f.source
+            .as_ref()
+            .is_some_and(|s| s.kind == SourceKind::Pronoun)
+    }) {
+        crate::rules::person_mentions(text, seg, findings)
+    } else {
+        Vec::new()
+    };
     // A set per entry: one source cited in every sentence of a long article must
     // not cost a scan of its earlier sentences each time.
     let mut cited_sentences: Vec<BTreeSet<usize>> = Vec::new();
@@ -286,16 +298,16 @@ pub fn build(findings: &[Finding], seg: &Segments) -> Ledger {
     for (i, f) in findings.iter().enumerate() {
         let Some(src) = &f.source else { continue };
         let at = f.span.map_or(0, |s| s.start);
-        let paragraph = f
-            .sentence_index
-            .map(|s| seg.sentences[s].paragraph)
-            .unwrap_or(0);
         let entry = match src.kind {
-            SourceKind::Pronoun => match last_person {
-                // Only the last three paragraphs count as "in view".
-                Some((e, p)) if paragraph <= p + 3 => Some(e),
-                _ => None,
-            },
+            SourceKind::Pronoun => last_person.and_then(|(e, from)| {
+                let tokens = person_tokens(&ledger.entries[e].name);
+                let lo = mentions.partition_point(|m| m.0 < from);
+                let hi = mentions.partition_point(|m| m.0 < at);
+                let someone_else = mentions[lo..hi.max(lo)]
+                    .iter()
+                    .any(|(_, name)| !tokens.contains(name));
+                (!someone_else).then_some(e)
+            }),
             kind => {
                 let kind = match kind {
                     SourceKind::Named if looks_like_organization(&src.name) => {
@@ -315,7 +327,8 @@ pub fn build(findings: &[Finding], seg: &Segments) -> Ledger {
             entry.descriptor = src.descriptor.clone();
         }
         if entry.kind == SourceKind::NamedPerson {
-            last_person = Some((e, paragraph));
+            // Names in the person's own sentence are what they spoke about.
+            last_person = Some((e, f.sentence.or(f.span).map_or(at, |s| s.end)));
         }
         if cited_sentences.len() <= e {
             cited_sentences.resize(e + 1, BTreeSet::new());

@@ -78,7 +78,7 @@ impl Auditor {
     pub fn audit(&self, doc: &Document) -> AuditReport {
         let seg = text::segment(&doc.text);
         let mut findings = rules::find(&self.rules, doc, &seg);
-        let ledger = ledger::build(&findings, &seg);
+        let ledger = ledger::build(&findings, &doc.text, &seg);
         let stats = rules::document::DocumentStats::new(&findings, &ledger, &seg);
         findings.extend(rules::document::evaluate(&self.rules, &findings, &stats));
         let mut ledger = ledger;

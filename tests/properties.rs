@@ -16,18 +16,14 @@ use sourcing::{Auditor, rules};
 static AUDITOR: LazyLock<Auditor> =
     LazyLock::new(|| Auditor::builtin().expect("built-in packs load"));
 
-/// The built-in rules less `single-source-story`, which is not monotone: one
-/// more unnamed source can bring the top source's share of attributions under
-/// its 0.6 threshold and lift its 4-point penalty, outweighing the new
-/// source's own deduction. See `single_source_story_is_not_monotone` below.
-static MONOTONE_AUDITOR: LazyLock<Auditor> = LazyLock::new(|| {
-    let mut auditor = Auditor::builtin().expect("built-in packs load");
-    auditor
-        .rules
-        .document_rules
-        .retain(|r| r.id != "single-source-story");
-    auditor
-});
+/// Cases per property: `default` in CI, more with `PROPTEST_CASES=N` for a
+/// longer search (as the proptest book suggests for soak runs).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 /// Sentences that exercise every category, taken from the rule examples and
 /// the fixtures' kind of prose, plus plain sentences that match nothing.
@@ -134,7 +130,7 @@ fn check_span(text: &str, span: Span) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(128), ..ProptestConfig::default() })]
 
     /// Every span the segmenter and the audit hand out lies inside the input and
     /// on UTF-8 character boundaries.
@@ -238,7 +234,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(96), ..ProptestConfig::default() })]
 
     /// CRLF line endings give the same findings as LF, at positions shifted by
     /// the carriage returns before them, and the same lines and columns.
@@ -269,7 +265,7 @@ proptest! {
     fn unnamed_officials_never_raise_the_score(text in article(), at in any::<prop::sample::Index>(), own_paragraph in any::<bool>()) {
         let added = "Officials said the plan had failed.";
         let audit = |text: &str| {
-            MONOTONE_AUDITOR.audit(&Document::from_text("p.txt", text.to_string(), Format::Text))
+            AUDITOR.audit(&Document::from_text("p.txt", text.to_string(), Format::Text))
         };
         let before = audit(&text);
         // Insert before a paragraph, as a paragraph of its own, or before a
@@ -313,16 +309,12 @@ fn probe_sentence_is_anonymous() {
     assert!(rules::CATEGORIES.contains(&"anonymous-source"));
 }
 
-/// Known issue, found by the property above: with `single-source-story` in the
-/// rules, adding "Officials said the plan had failed." raises this article's
-/// score from 34 to 36. Before, the top source carries 4 of 6 attributed
-/// sentences (0.67 > 0.6: 4 points off); after, 4 of 7 (0.57): the policy
-/// finding goes and the new anonymous source costs only about 2.4. Fixing it
-/// is a scoring-policy decision (the condition could, for example, not let an
-/// unnamed source count as corroboration), so this test is ignored until then.
+/// Found by the property above: `single-source-story` once measured the top
+/// source's share of all attributed sentences, so one more unnamed source
+/// diluted it under 0.6 and lifted the 4-point penalty (34 -> 36 here). An
+/// unnamed source is no corroboration, and the score must not rise.
 #[test]
-#[ignore = "known issue: single-source-story is not monotone in anonymous sources"]
-fn single_source_story_is_not_monotone() {
+fn single_source_story_is_monotone() {
     let text = "This account is based on interviews with senior administration officials. \
 The talks had stalled, the officials said. This account is based on interviews with senior \
 administration officials.\n\n“We will win,” she said. An official, speaking on condition of \
@@ -337,4 +329,49 @@ any time since the Cold War.\n";
     .score
     .value;
     assert!(after <= before, "score rose from {before} to {after}");
+    // And the policy still fires on both: the officials carry the story.
+    for t in [
+        text.to_string(),
+        format!("Officials said the plan had failed. {text}"),
+    ] {
+        let report = audit("p.txt", &t, Format::Text);
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.rule == "single-source-story"),
+            "{t}"
+        );
+    }
+}
+
+/// The minimal case CI's property run found: an open quotation swallows the
+/// added sentence, which then only stood between "she said" and the officials.
+/// With a reach counted in sentences, "she" lost her antecedent and became a
+/// named source. Now "she" never means plural officials, and reach is by order.
+#[test]
+fn sentence_inside_an_open_quote_does_not_move_a_pronoun() {
+    let text = "The talks had stalled, the officials said. Records show phone calls between \
+the men that day.\nBy Jane Roe\n \u{201c}First part of the quote. The talks had stalled, the \
+officials said. The talks had stalled, the officials said. \u{201c}We will win,\u{201d} she said. \
+The talks had stalled, the officials said. The talks had stalled, the officials said.\n";
+    let added = text.replacen(
+        "First part of the quote. ",
+        "First part of the quote. Officials said the plan had failed. ",
+        1,
+    );
+    let (before, after) = (
+        audit("p.txt", text, Format::Text),
+        audit("p.txt", &added, Format::Text),
+    );
+    assert!(after.score.value <= before.score.value);
+    let she = |r: &sourcing::AuditReport| {
+        r.findings
+            .iter()
+            .find(|f| f.rule == "pronoun-speaker")
+            .map(|f| f.category.clone())
+    };
+    // "she" is not "the officials" (plural), so she stays on the record.
+    assert_eq!(she(&before).as_deref(), Some("named-source"));
+    assert_eq!(she(&after), she(&before));
 }

@@ -53,18 +53,10 @@ impl DocumentStats {
         vars.insert("sources".into(), ledger.entries.len() as f64);
         vars.insert("named_sources".into(), ledger.named_count() as f64);
         vars.insert("anonymous_sources".into(), ledger.anonymous_count() as f64);
-        let top = ledger
-            .entries
-            .iter()
-            .map(|e| e.sentences)
-            .max()
-            .unwrap_or(0);
-        let share = if attributed.is_empty() {
-            0.0
-        } else {
-            top as f64 / attributed.len() as f64
-        };
-        vars.insert("top_source_share".into(), share);
+        vars.insert(
+            "top_source_share".into(),
+            top_source_share(findings, ledger),
+        );
         DocumentStats { vars }
     }
 
@@ -73,6 +65,58 @@ impl DocumentStats {
         self.vars.get(name).copied().unwrap_or(0.0)
     }
 }
+
+/// How far the most-relied-on source carries the story: for each source, the
+/// sentences citing it over those plus the sentences that corroborate on the
+/// record (an attribution other than an unnamed or vague one) without citing it;
+/// the largest such share, 0 to 1.
+///
+/// An unnamed or vague attribution is not counted as corroboration: a story
+/// resting on one source does not get better for adding "officials said", and a
+/// share that such a sentence could dilute would let one more unnamed source lift
+/// the score by removing this policy's finding.
+fn top_source_share(findings: &[Finding], ledger: &Ledger) -> f64 {
+    // Per sentence: the sources it cites, and whether it is on the record.
+    let mut sentences: HashMap<usize, (BTreeSet<usize>, bool)> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let Some(s) = f.sentence_index else { continue };
+        if !ATTRIBUTION_CATEGORIES.contains(&f.category.as_str()) {
+            continue;
+        }
+        let entry = sentences.entry(s).or_default();
+        if let Some(Some(e)) = ledger.credited.get(i) {
+            entry.0.insert(*e);
+        }
+        if !NO_CORROBORATION.contains(&f.category.as_str()) {
+            entry.1 = true;
+        }
+    }
+    let on_record = sentences.values().filter(|(_, on)| *on).count();
+    // On-record sentences that cite each source.
+    let mut own_on_record = vec![0usize; ledger.entries.len()];
+    for (cited, on) in sentences.values() {
+        if *on {
+            for &e in cited {
+                if let Some(n) = own_on_record.get_mut(e) {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    ledger
+        .entries
+        .iter()
+        .zip(&own_on_record)
+        .filter(|(e, _)| e.sentences > 0)
+        .map(|(e, &own)| {
+            let others = on_record - own.min(on_record);
+            e.sentences as f64 / (e.sentences + others) as f64
+        })
+        .fold(0.0, f64::max)
+}
+
+/// Attribution categories that do not corroborate another source.
+const NO_CORROBORATION: &[&str] = &["anonymous-source", "vague-attribution"];
 
 /// Evaluate every document rule; each whose condition holds yields one finding,
 /// pointed at the first finding of its anchor when there is one.

@@ -16,6 +16,10 @@ pub mod matcher;
 pub mod pack;
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
 
 use serde::Serialize;
 
@@ -218,48 +222,159 @@ fn find_with(
             out.push(f);
         }
     }
-    resolve_pronouns(apply_overrides(rules, out))
+    resolve_pronouns(text, seg, apply_overrides(rules, out))
 }
 
-/// How many sentences back a pronoun ("he said") may look for the source it means.
-const PRONOUN_REACH: usize = 6;
+/// A title before a capitalized word ("Mr. Blinken", "President Biden"): a person
+/// named in the narrative, who is then the likelier "he" or "she".
+static PERSON_TITLE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Adm|Cmdr|President|Senator|Representative|Governor|Mayor|Judge|Justice|Ambassador|Chancellor|Minister|Secretary|King|Queen|Prince|Princess|Pope|General|Colonel|Captain)\.?\s+\p{Lu}",
+    )
+    .ok()
+});
 
-/// A pronoun attribution means whoever was last credited: after "a senior official
-/// said", "he added" is still anonymous. Pronoun findings take the category (and,
-/// for anonymous sources, the source) of the nearest preceding attribution.
-fn resolve_pronouns(mut findings: Vec<Finding>) -> Vec<Finding> {
-    for i in 0..findings.len() {
-        if findings[i]
-            .source
+/// Whether a source description is plural ("the officials", "people familiar with
+/// the matter", "two diplomats"): "he" or "she" cannot mean it.
+fn plural_source(name: &str) -> bool {
+    // The head noun ends the noun phrase, before what qualifies it.
+    const QUALIFIERS: &[&str] = &[
+        "with",
+        "of",
+        "familiar",
+        "who",
+        "in",
+        "at",
+        "close",
+        "briefed",
+        "speaking",
+        "from",
+        "on",
+        "involved",
+        "knowledgeable",
+        "that",
+        "for",
+        "to",
+    ];
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let end = words
+        .iter()
+        .position(|w| QUALIFIERS.contains(&w.to_lowercase().as_str()))
+        .unwrap_or(words.len());
+    let Some(head) = words[..end].last() else {
+        return false;
+    };
+    let head = head.to_lowercase();
+    let head = head.trim_end_matches(|c: char| !c.is_alphanumeric());
+    matches!(head, "people" | "police" | "staff" | "personnel" | "folks")
+        || (head.len() > 3 && head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us"))
+}
+
+/// A pronoun attribution ("she said") means the last singular source in view:
+/// after "a senior official said", "he added" is still anonymous. It takes the
+/// category and source of the nearest preceding singular attribution when that is
+/// anonymous and no person has been named in the narrative since; otherwise it
+/// keeps its own (on the record).
+///
+/// Nearness is by order, not by a count of sentences: with a fixed reach in
+/// sentences, adding an unrelated sentence could push an unnamed antecedent out
+/// of reach and turn an anonymous "he said" into a named one, raising the score.
+fn resolve_pronouns(text: &str, seg: &Segments, mut findings: Vec<Finding>) -> Vec<Finding> {
+    if !findings.iter().any(|f| {
+        f.source
             .as_ref()
-            .is_none_or(|s| s.kind != SourceKind::Pronoun)
-        {
+            .is_some_and(|s| s.kind == SourceKind::Pronoun)
+    }) {
+        return findings;
+    }
+    let mentions = person_mentions(text, seg, &findings);
+    let mut last: Option<usize> = None;
+    for i in 0..findings.len() {
+        let Some(source) = &findings[i].source else {
+            continue;
+        };
+        if source.kind != SourceKind::Pronoun {
+            // A surname may end in "s" ("Mr. Jones"); only descriptions of
+            // unnamed sources are read for number.
+            let candidate = match findings[i].category.as_str() {
+                "named-source" => true,
+                "anonymous-source" => !plural_source(&source.name),
+                _ => false,
+            };
+            if candidate {
+                last = Some(i);
+            }
             continue;
         }
-        let here = findings[i].sentence_index.unwrap_or(0);
-        // Findings are in document order, so once a finding is out of reach every
-        // earlier one is too: stop there rather than walk back to the start.
-        let antecedent = findings[..i]
-            .iter()
-            .rev()
-            .take_while(|f| f.sentence_index.is_none_or(|s| s + PRONOUN_REACH >= here))
-            .find(|f| {
-                f.source
-                    .as_ref()
-                    .is_some_and(|s| s.kind != SourceKind::Pronoun)
-                    && matches!(f.category.as_str(), "named-source" | "anonymous-source")
-                    && f.sentence_index
-                        .is_some_and(|s| s + PRONOUN_REACH >= here && s <= here)
-            });
-        if let Some(a) = antecedent
-            && a.category == "anonymous-source"
-        {
-            let (category, source) = (a.category.clone(), a.source.clone());
+        let Some(a) = last else { continue };
+        if findings[a].category != "anonymous-source" {
+            continue;
+        }
+        // People named in the antecedent's own sentence are what it is about
+        // ("Pence said President Trump speaks his mind"), not a new subject.
+        let from = findings[a]
+            .sentence
+            .or(findings[a].span)
+            .map_or(0, |s| s.end);
+        let to = findings[i].span.map_or(0, |s| s.start);
+        let named_since =
+            mentions.partition_point(|m| m.0 < from) < mentions.partition_point(|m| m.0 < to);
+        if !named_since {
+            let (category, source) = (findings[a].category.clone(), findings[a].source.clone());
             findings[i].category = category;
             findings[i].source = source;
         }
     }
     findings
+}
+
+/// Where people are named in the narrative (outside quotations), in order, each
+/// with the name's last word lowercased: a title before a capitalized word ("Mr.
+/// Blinken": "blinken"), or the surname of a named source of the article.
+pub(crate) fn person_mentions(
+    text: &str,
+    seg: &Segments,
+    findings: &[Finding],
+) -> Vec<(usize, String)> {
+    let mut at: Vec<(usize, String)> = Vec::new();
+    if let Some(re) = PERSON_TITLE.as_ref() {
+        for m in re.find_iter(text) {
+            let name: String = text[m.end() - 1..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '\'')
+                .collect();
+            at.push((m.start(), name.to_lowercase()));
+        }
+    }
+    let mut surnames: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.category == "named-source")
+        .filter_map(|f| f.source.as_ref())
+        // "The World Health Organisation" names no person.
+        .filter(|s| s.kind == SourceKind::Named && !crate::ledger::looks_like_organization(&s.name))
+        .filter_map(|s| s.name.split_whitespace().last())
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() > 1 && w.chars().next().is_some_and(char::is_uppercase))
+        .collect();
+    surnames.sort_unstable();
+    surnames.dedup();
+    if let Ok(ac) = AhoCorasick::new(&surnames) {
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        at.extend(
+            ac.find_iter(text)
+                .filter(|m| {
+                    !word(text[..m.start()].chars().next_back())
+                        && !word(text[m.end()..].chars().next())
+                })
+                .map(|m| (m.start(), text[m.start()..m.end()].to_lowercase())),
+        );
+    }
+    at.retain(|&(m, _)| !seg.in_quote(m));
+    at.sort_unstable();
+    at
 }
 
 /// One finding in [`apply_overrides`]'s index: start, end, the furthest end of
@@ -356,6 +471,72 @@ fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::input::Format;
+
+    /// The category and source name of each "he/she said" in `text`.
+    fn pronouns(text: &str) -> Vec<(String, Option<String>)> {
+        let auditor = crate::Auditor::builtin().unwrap();
+        let doc = Document::from_text("t.txt", text.to_string(), Format::Text);
+        let seg = crate::text::segment(&doc.text);
+        find(&auditor.rules, &doc, &seg)
+            .into_iter()
+            .filter(|f| f.rule == "pronoun-speaker")
+            .map(|f| (f.category, f.source.map(|s| s.name)))
+            .collect()
+    }
+
+    #[test]
+    fn pronoun_after_an_unnamed_official_stays_anonymous_however_far() {
+        let filler = "The shelling went on. ".repeat(12);
+        let got = pronouns(&format!(
+            "A senior official said the talks had stalled. {filler}\u{201c}It is over,\u{201d} he said."
+        ));
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "anonymous-source");
+        assert_eq!(got[0].1.as_deref(), Some("A senior official"));
+    }
+
+    #[test]
+    fn pronoun_means_a_person_named_since_the_unnamed_source() {
+        let got = pronouns(
+            "A senior official said the talks had stalled. Mr. Blinken arrived on Tuesday. \
+             \u{201c}It is over,\u{201d} he said.",
+        );
+        assert_eq!(got[0].0, "named-source");
+    }
+
+    #[test]
+    fn he_or_she_never_means_plural_officials() {
+        let got =
+            pronouns("Officials said the talks had stalled. \u{201c}It is over,\u{201d} she said.");
+        assert_eq!(got[0].0, "named-source");
+        // "they" is not a pronoun this rule reads; a singular unnamed source is.
+        let got = pronouns(
+            "A person familiar with the talks said they had stalled. \u{201c}It is over,\u{201d} she said.",
+        );
+        assert_eq!(got[0].0, "anonymous-source");
+    }
+
+    #[test]
+    fn number_of_a_source_description() {
+        for plural in [
+            "the officials",
+            "U.S. officials",
+            "people familiar with the matter",
+            "two diplomats briefed on the talks",
+            "Some American officials",
+        ] {
+            assert!(plural_source(plural), "{plural}");
+        }
+        for singular in [
+            "a senior official",
+            "a person familiar with the talks",
+            "an official with knowledge of the negotiations",
+            "a witness",
+            "a senior U.S. official",
+        ] {
+            assert!(!plural_source(singular), "{singular}");
+        }
+    }
 
     /// The prefilter and the ASCII-boundary twins must never change a finding:
     /// compare with every rule run plainly over every unit.
