@@ -752,7 +752,7 @@ pub const DOCUMENT_VARIABLES: &[(&str, &str)] = &[
     ),
     (
         "top_source_share",
-        "how far one source carries the story (0 to 1): the sentences citing it over those plus the on-record sentences citing anyone else (unnamed and vague attributions are no corroboration)",
+        "how far one source carries the story (0 to 1): the sentences citing it over those plus the on-record sentences citing anyone else (unnamed and vague attributions are no corroboration; unnamed sources count as one pool)",
     ),
 ];
 

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::ledger::Ledger;
 use crate::rules::compile::RuleSet;
-use crate::rules::{ATTRIBUTION_CATEGORIES, Finding};
+use crate::rules::{ATTRIBUTION_CATEGORIES, Finding, SourceKind};
 use crate::text::Segments;
 
 /// The counts a document rule's condition reads.
@@ -74,10 +74,14 @@ impl DocumentStats {
 /// An unnamed or vague attribution is not counted as corroboration: a story
 /// resting on one source does not get better for adding "officials said", and a
 /// share that such a sentence could dilute would let one more unnamed source lift
-/// the score by removing this policy's finding.
+/// the score by removing this policy's finding. For the same reason the unnamed
+/// sources are one pool here: a reader cannot tell "officials" from "senior
+/// officials", and which of them a later "the officials said" joins must not
+/// decide whether the story rests on one source.
 fn top_source_share(findings: &[Finding], ledger: &Ledger) -> f64 {
-    // Per sentence: the sources it cites, and whether it is on the record.
-    let mut sentences: HashMap<usize, (BTreeSet<usize>, bool)> = HashMap::new();
+    // Per sentence: the sources it cites, whether it is on the record, and
+    // whether it cites an unnamed source.
+    let mut sentences: HashMap<usize, (BTreeSet<usize>, bool, bool)> = HashMap::new();
     for (i, f) in findings.iter().enumerate() {
         let Some(s) = f.sentence_index else { continue };
         if !ATTRIBUTION_CATEGORIES.contains(&f.category.as_str()) {
@@ -90,11 +94,18 @@ fn top_source_share(findings: &[Finding], ledger: &Ledger) -> f64 {
         if !NO_CORROBORATION.contains(&f.category.as_str()) {
             entry.1 = true;
         }
+        if f.category == "anonymous-source" {
+            entry.2 = true;
+        }
     }
-    let on_record = sentences.values().filter(|(_, on)| *on).count();
+    let on_record = sentences.values().filter(|s| s.1).count();
+    let share = |own: usize, corroborated_with: usize| {
+        let others = on_record - corroborated_with.min(on_record);
+        own as f64 / (own + others).max(1) as f64
+    };
     // On-record sentences that cite each source.
     let mut own_on_record = vec![0usize; ledger.entries.len()];
-    for (cited, on) in sentences.values() {
+    for (cited, on, _) in sentences.values() {
         if *on {
             for &e in cited {
                 if let Some(n) = own_on_record.get_mut(e) {
@@ -103,16 +114,16 @@ fn top_source_share(findings: &[Finding], ledger: &Ledger) -> f64 {
             }
         }
     }
-    ledger
+    let named = ledger
         .entries
         .iter()
         .zip(&own_on_record)
-        .filter(|(e, _)| e.sentences > 0)
-        .map(|(e, &own)| {
-            let others = on_record - own.min(on_record);
-            e.sentences as f64 / (e.sentences + others) as f64
-        })
-        .fold(0.0, f64::max)
+        .filter(|(e, _)| e.sentences > 0 && e.kind != SourceKind::Anonymous)
+        .map(|(e, &own)| share(e.sentences, own))
+        .fold(0.0, f64::max);
+    let unnamed = sentences.values().filter(|s| s.2).count();
+    let unnamed_on_record = sentences.values().filter(|s| s.2 && s.1).count();
+    named.max(share(unnamed, unnamed_on_record))
 }
 
 /// Attribution categories that do not corroborate another source.
