@@ -169,3 +169,39 @@ fn audit_document(doc: &Document) {
     let _ = text_report::render(&report, text_report::TextOptions::default());
     let _ = json::render(std::slice::from_ref(&report), &[]);
 }
+
+/// The JSON Lines reader on one arbitrary line: a record is audited and its
+/// output line must be a JSON object that keeps every other field and adds the
+/// report; anything else must be an error record naming the line.
+pub fn jsonl(data: &[u8]) {
+    // `BufRead::lines` hands the reader UTF-8 lines without their newline.
+    let Ok(line) = std::str::from_utf8(data) else {
+        return;
+    };
+    let line = line.split('\n').next().unwrap_or("");
+    match input::jsonl::parse(3, line, MAX_BYTES) {
+        Ok(record) => {
+            let report = auditor().audit(&record.document);
+            let out = input::jsonl::render(&record.fields, &report);
+            let value: serde_json::Value = match serde_json::from_str(&out) {
+                Ok(v) => v,
+                Err(e) => panic!("output line is not JSON ({e}): {out}"),
+            };
+            let obj = value.as_object().expect("output line is an object");
+            assert!(obj.get("report").is_some_and(|r| r.is_object()));
+            assert!(!obj.contains_key("text"), "the article text leaked through");
+            for (k, v) in &record.fields {
+                assert_eq!(obj.get(k), Some(v), "field {k} did not pass through");
+            }
+        }
+        Err(e) => {
+            let value: serde_json::Value = match serde_json::from_str(&e.to_json()) {
+                Ok(v) => v,
+                Err(err) => panic!("error record is not JSON ({err})"),
+            };
+            assert_eq!(value["line"], 3);
+            assert!(value["error"].is_string());
+            assert!(!e.name().is_empty());
+        }
+    }
+}

@@ -8,6 +8,7 @@
 //! through [`Document::original_span`] or [`Document::locate`].
 
 mod html;
+pub mod jsonl;
 mod offsets;
 
 use std::fmt;

@@ -47,3 +47,8 @@ fn html_regressions() {
 fn audit_regressions() {
     replay("audit", harness::audit);
 }
+
+#[test]
+fn jsonl_regressions() {
+    replay("jsonl", harness::jsonl);
+}

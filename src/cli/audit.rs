@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use sourcing::input::{self, DEFAULT_MAX_BYTES, Format, InputError};
 use sourcing::report::stream::{Entry, JsonStream, Totals};
-use sourcing::report::{self, AuditReport, InputFailure, json};
+use sourcing::report::{self, AuditReport, InputFailure};
 use sourcing::rules::Severity;
 
 use super::{EXIT_ERROR, EXIT_OK, EXIT_THRESHOLD, OutputFormat, RuleArgs, packs};
@@ -598,76 +598,32 @@ fn jsonl_record(
     record: io::Result<String>,
     max_bytes: u64,
 ) -> (String, Done) {
-    let fail = |id: Option<&serde_json::Value>, message: String| {
-        let mut out = serde_json::Map::new();
-        out.insert("line".into(), line.into());
-        if let Some(id) = id {
-            out.insert("id".into(), id.clone());
+    let parsed = match record {
+        Ok(text) => input::jsonl::parse(line, &text, max_bytes),
+        Err(e) => Err(input::jsonl::RecordError {
+            line,
+            id: None,
+            message: format!("cannot read the line: {e}"),
+        }),
+    };
+    match parsed {
+        Ok(record) => {
+            let report = auditor.audit(&record.document);
+            (
+                input::jsonl::render(&record.fields, &report),
+                Done::Report {
+                    rendered: String::new(),
+                    entry: Entry::of(&report),
+                    worst: report.worst(),
+                },
+            )
         }
-        out.insert("error".into(), message.clone().into());
-        let file = match id {
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(v) => v.to_string(),
-            None => format!("line {line}"),
-        };
-        (
-            serde_json::Value::Object(out).to_string(),
+        Err(e) => (
+            e.to_json(),
             Done::Failed(InputFailure {
-                file,
-                message: format!("line {line}: {message}"),
+                file: e.name(),
+                message: format!("line {line}: {}", e.message),
             }),
-        )
-    };
-    let text = match record {
-        Ok(t) => t,
-        Err(e) => return fail(None, format!("cannot read the line: {e}")),
-    };
-    let mut fields = match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(serde_json::Value::Object(map)) => map,
-        Ok(_) => {
-            return fail(
-                None,
-                "the line is JSON but not an object; write {\"id\": …, \"text\": \"…\"}".into(),
-            );
-        }
-        Err(e) => return fail(None, format!("invalid JSON: {e}")),
-    };
-    let id = fields.get("id").cloned();
-    let article = match fields.remove("text") {
-        Some(serde_json::Value::String(s)) => s,
-        Some(_) => return fail(id.as_ref(), "`text` must be a string".into()),
-        None => {
-            return fail(
-                id.as_ref(),
-                "no `text` field; each line needs {\"text\": \"…\"}".into(),
-            );
-        }
-    };
-    let name = match &id {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(v) => v.to_string(),
-        None => format!("line {line}"),
-    };
-    let doc = match input::decode(&name, article.into_bytes(), Format::Text, max_bytes) {
-        Ok(d) => d,
-        Err(e) => return fail(id.as_ref(), e.to_string()),
-    };
-    let report = auditor.audit(&doc);
-    // Every other field passes through, so the output joins back to the input;
-    // the report keeps its own field order (a JSON map would sort it).
-    fields.remove("report");
-    let report_json = json::render_line(&report);
-    let passthrough = serde_json::Value::Object(fields).to_string();
-    let out = match passthrough.strip_suffix('}') {
-        Some(head) if head.len() > 1 => format!("{head},\"report\":{report_json}}}"),
-        _ => format!("{{\"report\":{report_json}}}"),
-    };
-    (
-        out,
-        Done::Report {
-            rendered: String::new(),
-            entry: Entry::of(&report),
-            worst: report.worst(),
-        },
-    )
+        ),
+    }
 }
