@@ -291,6 +291,9 @@ pub fn build(findings: &[Finding], text: &str, seg: &Segments) -> Ledger {
     } else {
         Vec::new()
     };
+    // How far the mentions after `last_person` have been read, and whether
+    // someone else was named among them.
+    let (mut scanned, mut someone_else) = (0usize, false);
     // A set per entry: one source cited in every sentence of a long article must
     // not cost a scan of its earlier sentences each time.
     let mut cited_sentences: Vec<BTreeSet<usize>> = Vec::new();
@@ -300,12 +303,17 @@ pub fn build(findings: &[Finding], text: &str, seg: &Segments) -> Ledger {
         let at = f.span.map_or(0, |s| s.start);
         let entry = match src.kind {
             SourceKind::Pronoun => last_person.and_then(|(e, from)| {
-                let tokens = person_tokens(&ledger.entries[e].name);
-                let lo = mentions.partition_point(|m| m.0 < from);
-                let hi = mentions.partition_point(|m| m.0 < at);
-                let someone_else = mentions[lo..hi.max(lo)]
-                    .iter()
-                    .any(|(_, name)| !tokens.contains(name));
+                // Only the mentions since the last pronoun are new: a long run
+                // of "Ms. Lee came. She said so." stays linear.
+                let lo = mentions.partition_point(|m| m.0 < from).max(scanned);
+                let hi = mentions.partition_point(|m| m.0 < at).max(lo);
+                if !someone_else {
+                    let tokens = person_tokens(&ledger.entries[e].name);
+                    someone_else = mentions[lo..hi]
+                        .iter()
+                        .any(|(_, name)| !tokens.contains(name));
+                }
+                scanned = hi;
                 (!someone_else).then_some(e)
             }),
             kind => {
@@ -329,6 +337,7 @@ pub fn build(findings: &[Finding], text: &str, seg: &Segments) -> Ledger {
         if entry.kind == SourceKind::NamedPerson {
             // Names in the person's own sentence are what they spoke about.
             last_person = Some((e, f.sentence.or(f.span).map_or(at, |s| s.end)));
+            (scanned, someone_else) = (0, false);
         }
         if cited_sentences.len() <= e {
             cited_sentences.resize(e + 1, BTreeSet::new());

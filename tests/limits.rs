@@ -114,6 +114,19 @@ fn tens_of_thousands_of_attributed_sentences() {
     let report = audit_all("paragraphs.txt", body);
     assert!(report.findings.len() >= 10_000);
     assert_eq!(report.ledger.len(), 1, "one source, cited 10,000 times");
+    // A named person mentioned again before every pronoun: who "she" is must
+    // not be decided by rereading every earlier mention.
+    let body = format!(
+        "Ann Lee said so. {}",
+        "Ms. Lee came. \u{201c}Yes,\u{201d} she said. ".repeat(20_000)
+    );
+    let report = audit_all("mentions.txt", body);
+    let lee = report.ledger.iter().find(|e| e.name == "Ann Lee");
+    assert!(
+        lee.is_some_and(|e| e.mentions > 20_000),
+        "{:?}",
+        report.ledger
+    );
 }
 
 #[test]
