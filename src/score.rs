@@ -190,6 +190,50 @@ pub struct Score {
     pub finding_points: Vec<f64>,
 }
 
+/// Which findings another finding of the same category already counts for: in
+/// each run of pattern findings of one category whose spans overlap, all but the
+/// one worth the most (the first among equals).
+fn shadowed(findings: &[Finding], points: &[f64]) -> Vec<bool> {
+    let mut out = vec![false; findings.len()];
+    let mut by_category: BTreeMap<&str, Vec<(usize, usize, usize)>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if let (Some(span), false) = (f.span, f.document) {
+            by_category
+                .entry(&f.category)
+                .or_default()
+                .push((span.start, span.end, i));
+        }
+    }
+    for mut spans in by_category.into_values() {
+        spans.sort_unstable();
+        let mut run: Vec<usize> = Vec::new();
+        let mut end = 0;
+        for (start, stop, i) in spans
+            .into_iter()
+            .chain([(usize::MAX, usize::MAX, usize::MAX)])
+        {
+            if start >= end || i == usize::MAX {
+                if let Some(&best) = run
+                    .iter()
+                    .max_by(|&&a, &&b| points[a].total_cmp(&points[b]).then(b.cmp(&a)))
+                {
+                    for &j in &run {
+                        out[j] = j != best;
+                    }
+                }
+                run.clear();
+                end = 0;
+            }
+            if i == usize::MAX {
+                break;
+            }
+            run.push(i);
+            end = end.max(stop);
+        }
+    }
+    out
+}
+
 /// Score an article's findings.
 pub fn score(model: &ScoringModel, findings: &[Finding], seg: &Segments) -> Score {
     let mut finding_points = Vec::with_capacity(findings.len());
@@ -214,13 +258,26 @@ pub fn score(model: &ScoringModel, findings: &[Finding], seg: &Segments) -> Scor
             points
         })
         .collect();
+    // One attribution matched by two rules of the same category ("Patrick Leahy,
+    // a Democrat on the Senate Judiciary committee, said" is a named speaker and
+    // a named institution) counts once, at the larger of its points.
+    let mut undecayed = undecayed;
+    let shadowed = shadowed(findings, &undecayed);
+    for (points, &s) in undecayed.iter_mut().zip(&shadowed) {
+        if s {
+            *points = 0.0;
+        }
+    }
     // Decay by rank within each rule, the largest points first (document order
     // among equals). Decaying in document order instead let one more softened
     // finding early in the article push its rule's unsoftened ones down the
     // decay and lower the total: an extra unnamed source could raise the score.
     let mut by_rule: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
-        by_rule.entry(&f.rule).or_default().push(i);
+        // A shadowed finding takes no place in its rule's decay.
+        if !shadowed[i] {
+            by_rule.entry(&f.rule).or_default().push(i);
+        }
     }
     let mut decayed = vec![0.0; findings.len()];
     for indices in by_rule.values_mut() {
@@ -337,10 +394,11 @@ mod tests {
             weight,
             message: String::new(),
             advice: String::new(),
-            span: Some(Span::new(0, 1)),
+            span: Some(Span::new(sentence * 10, sentence * 10 + 1)),
             sentence: None,
             sentence_index: Some(sentence),
             source: None,
+            document: false,
         }
     }
 
@@ -428,14 +486,43 @@ min = 0
     }
 
     #[test]
+    fn one_attribution_matched_by_two_rules_counts_once() {
+        let seg = segment("One.");
+        let at = |rule: &str, category: &str, weight: f64, start: usize, end: usize| {
+            let mut f = finding(rule, category, weight, 0);
+            f.span = Some(Span::new(start, end));
+            f
+        };
+        let points = |f: &[Finding]| score(&model(), f, &seg).finding_points;
+        // Same category, overlapping: only the larger counts, the other shows 0.
+        let f = [
+            at("speaker", "named-source", 1.0, 0, 20),
+            at("institution", "named-source", 2.0, 4, 30),
+        ];
+        assert_eq!(points(&f), [0.0, 2.0]);
+        // Side by side, or in different categories, both count.
+        let f = [
+            at("speaker", "named-source", 1.0, 0, 20),
+            at("institution", "named-source", 2.0, 20, 30),
+            at("unnamed", "anonymous-source", 4.0, 5, 25),
+        ];
+        assert_eq!(points(&f), [1.0, 2.0, -4.0]);
+        // Policy findings anchored at the same sentence are separate findings.
+        let mut a = at("lead", "policy", 3.0, 0, 20);
+        let mut b = at("no-reason", "policy", 3.0, 0, 20);
+        (a.document, b.document) = (true, true);
+        assert_eq!(points(&[a, b]), [-3.0, -3.0]);
+    }
+
+    #[test]
     fn score_stays_in_range() {
         let seg = segment("One.");
         let f: Vec<Finding> = (0..50)
-            .map(|i| finding(&format!("r{i}"), "policy", 50.0, 0))
+            .map(|i| finding(&format!("r{i}"), "policy", 50.0, i))
             .collect();
         assert_eq!(score(&model(), &f, &seg).value, 0);
         let f: Vec<Finding> = (0..50)
-            .map(|i| finding(&format!("r{i}"), "named-source", 50.0, 0))
+            .map(|i| finding(&format!("r{i}"), "named-source", 50.0, i))
             .collect();
         assert_eq!(score(&model(), &f, &seg).value, 90);
     }

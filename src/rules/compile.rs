@@ -980,6 +980,7 @@ impl CompiledRule {
             sentence,
             sentence_index,
             source,
+            document: false,
         })
     }
 

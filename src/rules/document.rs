@@ -152,6 +152,7 @@ pub fn evaluate(rules: &RuleSet, findings: &[Finding], stats: &DocumentStats) ->
             sentence: anchor.and_then(|f| f.sentence),
             sentence_index: anchor.and_then(|f| f.sentence_index),
             source: None,
+            document: true,
         });
     }
     out

@@ -159,6 +159,10 @@ pub struct Finding {
     pub sentence_index: Option<usize>,
     /// The source the match credits, for the ledger.
     pub source: Option<SourceMention>,
+    /// Made by a document rule (policy over the whole article), whose span, when
+    /// it has one, only points at an example.
+    #[serde(skip)]
+    pub document: bool,
 }
 
 /// Run every pattern rule over a document. Findings come back ordered by position,
