@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::names::{self, looks_like_organization, person_tokens, words};
 use crate::rules::{Finding, SourceKind};
 use crate::text::Segments;
 
@@ -67,203 +68,6 @@ impl Ledger {
     }
 }
 
-const TITLES: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "dr",
-    "prof",
-    "sen",
-    "rep",
-    "gov",
-    "gen",
-    "lt",
-    "col",
-    "capt",
-    "maj",
-    "sgt",
-    "adm",
-    "rev",
-    "president",
-    "prime",
-    "minister",
-    "secretary",
-    "senator",
-    "judge",
-    "justice",
-    "chancellor",
-    "king",
-    "queen",
-    "prince",
-    "pope",
-    "chief",
-    "director",
-    "ambassador",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "general",
-    "colonel",
-    "major",
-    "captain",
-    "sir",
-    "dame",
-    "lord",
-    "mayor",
-    "governor",
-    "professor",
-    "detective",
-    "inspector",
-    "officer",
-    "sheriff",
-    "commissioner",
-    "vice",
-    "deputy",
-    "foreign",
-    "defense",
-    "defence",
-    "interior",
-    "state",
-    "us",
-    "u.s",
-    "former",
-    "acting",
-    "premier",
-    "chairman",
-    "chairwoman",
-    "leader",
-    "attorney",
-    "administrator",
-    "whip",
-    "speaker",
-];
-
-const ORG_WORDS: &[&str] = &[
-    "ministry",
-    "department",
-    "embassy",
-    "office",
-    "council",
-    "agency",
-    "police",
-    "army",
-    "navy",
-    "military",
-    "company",
-    "government",
-    "committee",
-    "university",
-    "association",
-    "commission",
-    "court",
-    "party",
-    "bureau",
-    "service",
-    "house",
-    "pentagon",
-    "kremlin",
-    "administration",
-    "institute",
-    "foundation",
-    "organization",
-    "organisation",
-    "group",
-    "corporation",
-    "inc",
-    "corp",
-    "ltd",
-    "bank",
-    "fund",
-    "union",
-    "league",
-    "board",
-    "authority",
-    "authorities",
-    "federation",
-    "center",
-    "centre",
-    "society",
-    "coalition",
-    "forces",
-    "force",
-    "command",
-    "mission",
-    "congress",
-    "parliament",
-    "senate",
-    "cabinet",
-    "club",
-    "fifa",
-    "nasa",
-    "un",
-    "u.n",
-    "nato",
-    "who",
-    "church",
-    "hospital",
-    "school",
-    "trust",
-    "network",
-    "secretariat",
-    "unit",
-    "directorate",
-    "prosecutor's",
-    "prosecutors",
-    "station",
-    "team",
-    "campaign",
-    "firm",
-    "times",
-    "post",
-    "news",
-    "press",
-    "guard",
-];
-
-fn words(name: &str) -> Vec<String> {
-    name.split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'')
-                .trim_end_matches(['.'])
-                .trim_end_matches("'s")
-                .trim_end_matches("’s")
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect()
-}
-
-/// Whether a "named" source reads as an organization rather than a person.
-pub(crate) fn looks_like_organization(name: &str) -> bool {
-    let w = words(name);
-    // A title followed by a name is a person, whatever office the title names:
-    // "House Majority Leader Tom Brenner", "Senate Majority Leader Raymond Torres".
-    // "the Foreign Ministry" (a title word, then an organization word) is not.
-    if let Some(t) = w.iter().rposition(|x| TITLES.contains(&x.as_str()))
-        && t + 1 < w.len()
-        && w[t + 1..].iter().all(|x| !ORG_WORDS.contains(&x.as_str()))
-        && w[t + 1..].iter().all(|x| x != "of" && x != "the")
-        && w.first().is_none_or(|f| f != "the")
-    {
-        return false;
-    }
-    w.first().is_some_and(|f| f == "the")
-        || w.iter().any(|x| ORG_WORDS.contains(&x.as_str()))
-        || name
-            .chars()
-            .filter(|c| c.is_alphabetic())
-            .all(char::is_uppercase)
-}
-
-fn person_tokens(name: &str) -> Vec<String> {
-    words(name)
-        .into_iter()
-        .filter(|w| !TITLES.contains(&w.as_str()))
-        .collect()
-}
-
 fn org_key(name: &str) -> String {
     words(name)
         .into_iter()
@@ -287,7 +91,7 @@ pub fn build(findings: &[Finding], text: &str, seg: &Segments) -> Ledger {
             .as_ref()
             .is_some_and(|s| s.kind == SourceKind::Pronoun)
     }) {
-        crate::rules::person_mentions(text, seg, findings)
+        names::person_mentions(text, seg, &crate::rules::named_people(findings))
     } else {
         Vec::new()
     };
@@ -459,36 +263,5 @@ fn count_quotes(
         } else if attributed[i] {
             last = None;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn organization_or_person() {
-        assert!(looks_like_organization("the Foreign Ministry"));
-        assert!(looks_like_organization("Chinese Embassy"));
-        assert!(!looks_like_organization("Hua Chunying"));
-        assert!(!looks_like_organization("Ms. Hua"));
-        assert!(!looks_like_organization(
-            "House Majority Leader Tom Brenner"
-        ));
-        assert!(!looks_like_organization(
-            "Senate Majority Leader Raymond Torres"
-        ));
-        assert!(looks_like_organization("the State Department"));
-        assert!(looks_like_organization("Prime Minister's Office"));
-        assert!(looks_like_organization("Office of the President"));
-    }
-
-    #[test]
-    fn person_tokens_drop_titles() {
-        assert_eq!(person_tokens("Ms. Hua"), vec!["hua"]);
-        assert_eq!(
-            person_tokens("President Vladimir V. Putin"),
-            vec!["vladimir", "v", "putin"]
-        );
     }
 }

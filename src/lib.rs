@@ -32,6 +32,7 @@ pub mod eval;
 pub mod examples;
 pub mod input;
 pub mod ledger;
+mod names;
 pub mod report;
 pub mod rules;
 pub mod score;

@@ -3,7 +3,7 @@
 //! against the official 2.1.0 schema, and escaping checks with hostile articles
 //! and hostile rule packs.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use regex::Regex;
 use serde_json::Value;
@@ -12,17 +12,8 @@ use sourcing::input::{Document, Format};
 use sourcing::report::{AuditReport, InputFailure, RuleInfo, github, html, json, markdown, sarif};
 use sourcing::rules::PackSource;
 
-fn fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .expect("tests/fixtures exists")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "md"))
-        .collect();
-    files.sort();
-    files
-}
+mod common;
+use common::fixtures;
 
 fn audit_fixtures(auditor: &Auditor) -> Vec<(String, AuditReport)> {
     fixtures()

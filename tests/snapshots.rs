@@ -1,23 +1,12 @@
 //! Snapshot tests: the text and JSON report of every fixture article, stored in
 //! the top-level `snapshots/` folder. Review every diff (`cargo insta review`).
 
-use std::path::Path;
-
 use sourcing::Auditor;
 use sourcing::input::{Document, Format};
 use sourcing::report::{json, text};
 
-fn fixtures() -> Vec<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .expect("tests/fixtures exists")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "md"))
-        .collect();
-    files.sort();
-    files
-}
+mod common;
+use common::fixtures;
 
 #[test]
 fn fixture_reports() {

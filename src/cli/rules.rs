@@ -283,21 +283,25 @@ fn show(args: ShowArgs) -> Result<u8, String> {
             .find(|p| p.id == id)
             .map_or(String::new(), |p| format!(" ({})", p.path))
     };
+    // The first two lines, alike for both kinds of rule.
+    let header = |out: &mut String,
+                  kind: &str,
+                  [id, name, pack, category, severity]: [&str; 5],
+                  weight: f64| {
+        let _ = writeln!(out, "{id}: {name}");
+        let _ = writeln!(out, "{kind} rule in pack `{pack}`{}", pack_path(pack));
+        let _ = writeln!(
+            out,
+            "category {category}, severity {severity}, weight {weight}"
+        );
+    };
     let mut out = String::new();
     if let Some(r) = set.rule(&args.id) {
-        let _ = writeln!(out, "{}: {}", r.id, r.name);
-        let _ = writeln!(
-            out,
-            "pattern rule in pack `{}`{}",
-            r.pack,
-            pack_path(&r.pack)
-        );
-        let _ = writeln!(
-            out,
-            "category {}, severity {}, weight {}",
-            r.category,
-            r.severity.as_str(),
-            r.weight
+        header(
+            &mut out,
+            "pattern",
+            [&r.id, &r.name, &r.pack, &r.category, r.severity.as_str()],
+            r.weight,
         );
         let scope = format!("{:?}", r.scope).to_lowercase();
         let quotes = match r.quotes {
@@ -364,19 +368,11 @@ fn show(args: ShowArgs) -> Result<u8, String> {
         );
         common_tail(&mut out, &r.message, &r.advice, &r.references, &r.examples);
     } else if let Some(r) = set.document_rules.iter().find(|r| r.id == args.id) {
-        let _ = writeln!(out, "{}: {}", r.id, r.name);
-        let _ = writeln!(
-            out,
-            "document rule in pack `{}`{}",
-            r.pack,
-            pack_path(&r.pack)
-        );
-        let _ = writeln!(
-            out,
-            "category {}, severity {}, weight {}",
-            r.category,
-            r.severity.as_str(),
-            r.weight
+        header(
+            &mut out,
+            "document",
+            [&r.id, &r.name, &r.pack, &r.category, r.severity.as_str()],
+            r.weight,
         );
         let _ = write!(
             out,

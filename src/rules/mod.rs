@@ -16,10 +16,6 @@ pub mod matcher;
 pub mod pack;
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
-
-use aho_corasick::AhoCorasick;
-use regex::Regex;
 
 use serde::Serialize;
 
@@ -28,6 +24,7 @@ pub use error::{Location, RuleError};
 pub use pack::{Example, PackSource, Quotes, Scope, Severity, SourceKind};
 
 use crate::input::Document;
+use crate::names;
 use crate::text::{Segments, Span};
 
 /// The ten categories the built-in rules use and the corpus is scored on.
@@ -229,56 +226,6 @@ fn find_with(
     resolve_pronouns(text, seg, apply_overrides(rules, out))
 }
 
-/// A title before a capitalized word ("Mr. Blinken", "President Biden"): a person
-/// named in the narrative, who is then the likelier "he" or "she". The titles are
-/// ASCII, so an ASCII word boundary keeps the regex on its fast DFA over text with
-/// curly quotes (a Unicode `\b` there falls back to a slower engine).
-static PERSON_TITLE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"(?-u:\b)(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Adm|Cmdr|President|Senator|Representative|Governor|Mayor|Judge|Justice|Ambassador|Chancellor|Minister|Secretary|King|Queen|Prince|Princess|Pope|General|Colonel|Captain)\.?\s+\p{Lu}",
-    )
-    .ok()
-});
-
-/// Whether a source description is plural ("the officials", "people familiar with
-/// the matter", "two diplomats"): "he" or "she" cannot mean it.
-fn plural_source(name: &str) -> bool {
-    // The head noun ends the noun phrase, before what qualifies it.
-    const QUALIFIERS: &[&str] = &[
-        "with",
-        "of",
-        "familiar",
-        "who",
-        "in",
-        "at",
-        "close",
-        "briefed",
-        "speaking",
-        "from",
-        "on",
-        "involved",
-        "knowledgeable",
-        "that",
-        "for",
-        "to",
-    ];
-    let words: Vec<&str> = name
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let end = words
-        .iter()
-        .position(|w| QUALIFIERS.contains(&w.to_lowercase().as_str()))
-        .unwrap_or(words.len());
-    let Some(head) = words[..end].last() else {
-        return false;
-    };
-    let head = head.to_lowercase();
-    let head = head.trim_end_matches(|c: char| !c.is_alphanumeric());
-    matches!(head, "people" | "police" | "staff" | "personnel" | "folks")
-        || (head.len() > 3 && head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us"))
-}
-
 /// A pronoun attribution ("she said") means the last singular source in view:
 /// after "a senior official said", "he added" is still anonymous. It takes the
 /// category and source of the nearest preceding singular attribution when that is
@@ -296,7 +243,7 @@ fn resolve_pronouns(text: &str, seg: &Segments, mut findings: Vec<Finding>) -> V
     }) {
         return findings;
     }
-    let mentions = person_mentions(text, seg, &findings);
+    let mentions = names::person_mentions(text, seg, &named_people(&findings));
     let mut last: Option<usize> = None;
     for i in 0..findings.len() {
         let Some(source) = &findings[i].source else {
@@ -307,7 +254,7 @@ fn resolve_pronouns(text: &str, seg: &Segments, mut findings: Vec<Finding>) -> V
             // unnamed sources are read for number.
             let candidate = match findings[i].category.as_str() {
                 "named-source" => true,
-                "anonymous-source" => !plural_source(&source.name),
+                "anonymous-source" => !names::plural_source(&source.name),
                 _ => false,
             };
             if candidate {
@@ -337,50 +284,16 @@ fn resolve_pronouns(text: &str, seg: &Segments, mut findings: Vec<Finding>) -> V
     findings
 }
 
-/// Where people are named in the narrative (outside quotations), in order, each
-/// with the name's last word lowercased: a title before a capitalized word ("Mr.
-/// Blinken": "blinken"), or the surname of a named source of the article.
-pub(crate) fn person_mentions(
-    text: &str,
-    seg: &Segments,
-    findings: &[Finding],
-) -> Vec<(usize, String)> {
-    let mut at: Vec<(usize, String)> = Vec::new();
-    if let Some(re) = PERSON_TITLE.as_ref() {
-        for m in re.find_iter(text) {
-            let name: String = text[m.end() - 1..]
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '\'')
-                .collect();
-            at.push((m.start(), name.to_lowercase()));
-        }
-    }
-    let mut surnames: Vec<&str> = findings
+/// The names of the article's named sources, as captured: whom a later "Mr. X"
+/// or a bare surname may mention again.
+pub(crate) fn named_people(findings: &[Finding]) -> Vec<&str> {
+    findings
         .iter()
         .filter(|f| f.category == "named-source")
         .filter_map(|f| f.source.as_ref())
-        // "The World Health Organisation" names no person.
-        .filter(|s| s.kind == SourceKind::Named && !crate::ledger::looks_like_organization(&s.name))
-        .filter_map(|s| s.name.split_whitespace().last())
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| w.chars().count() > 1 && w.chars().next().is_some_and(char::is_uppercase))
-        .collect();
-    surnames.sort_unstable();
-    surnames.dedup();
-    if let Ok(ac) = AhoCorasick::new(&surnames) {
-        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        at.extend(
-            ac.find_iter(text)
-                .filter(|m| {
-                    !word(text[..m.start()].chars().next_back())
-                        && !word(text[m.end()..].chars().next())
-                })
-                .map(|m| (m.start(), text[m.start()..m.end()].to_lowercase())),
-        );
-    }
-    at.retain(|&(m, _)| !seg.in_quote(m));
-    at.sort_unstable();
-    at
+        .filter(|s| s.kind == SourceKind::Named)
+        .map(|s| s.name.as_str())
+        .collect()
 }
 
 /// One finding in [`apply_overrides`]'s index: start, end, the furthest end of
@@ -520,28 +433,6 @@ mod tests {
             "A person familiar with the talks said they had stalled. \u{201c}It is over,\u{201d} she said.",
         );
         assert_eq!(got[0].0, "anonymous-source");
-    }
-
-    #[test]
-    fn number_of_a_source_description() {
-        for plural in [
-            "the officials",
-            "U.S. officials",
-            "people familiar with the matter",
-            "two diplomats briefed on the talks",
-            "Some American officials",
-        ] {
-            assert!(plural_source(plural), "{plural}");
-        }
-        for singular in [
-            "a senior official",
-            "a person familiar with the talks",
-            "an official with knowledge of the negotiations",
-            "a witness",
-            "a senior U.S. official",
-        ] {
-            assert!(!plural_source(singular), "{singular}");
-        }
     }
 
     /// The prefilter and the ASCII-boundary twins must never change a finding:

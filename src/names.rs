@@ -1,0 +1,352 @@
+//! Names and descriptions of sources: whether "Hua Chunying" is a person and
+//! "the Foreign Ministry" an office, whether "the officials" is plural, and where
+//! a text names people again. Shared by pronoun resolution (`rules`) and the
+//! `ledger`, which must agree on who "she" is.
+
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+
+use crate::text::Segments;
+
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "sen",
+    "rep",
+    "gov",
+    "gen",
+    "lt",
+    "col",
+    "capt",
+    "maj",
+    "sgt",
+    "adm",
+    "rev",
+    "president",
+    "prime",
+    "minister",
+    "secretary",
+    "senator",
+    "judge",
+    "justice",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "pope",
+    "chief",
+    "director",
+    "ambassador",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "general",
+    "colonel",
+    "major",
+    "captain",
+    "sir",
+    "dame",
+    "lord",
+    "mayor",
+    "governor",
+    "professor",
+    "detective",
+    "inspector",
+    "officer",
+    "sheriff",
+    "commissioner",
+    "vice",
+    "deputy",
+    "foreign",
+    "defense",
+    "defence",
+    "interior",
+    "state",
+    "us",
+    "u.s",
+    "former",
+    "acting",
+    "premier",
+    "chairman",
+    "chairwoman",
+    "leader",
+    "attorney",
+    "administrator",
+    "whip",
+    "speaker",
+];
+
+const ORG_WORDS: &[&str] = &[
+    "ministry",
+    "department",
+    "embassy",
+    "office",
+    "council",
+    "agency",
+    "police",
+    "army",
+    "navy",
+    "military",
+    "company",
+    "government",
+    "committee",
+    "university",
+    "association",
+    "commission",
+    "court",
+    "party",
+    "bureau",
+    "service",
+    "house",
+    "pentagon",
+    "kremlin",
+    "administration",
+    "institute",
+    "foundation",
+    "organization",
+    "organisation",
+    "group",
+    "corporation",
+    "inc",
+    "corp",
+    "ltd",
+    "bank",
+    "fund",
+    "union",
+    "league",
+    "board",
+    "authority",
+    "authorities",
+    "federation",
+    "center",
+    "centre",
+    "society",
+    "coalition",
+    "forces",
+    "force",
+    "command",
+    "mission",
+    "congress",
+    "parliament",
+    "senate",
+    "cabinet",
+    "club",
+    "fifa",
+    "nasa",
+    "un",
+    "u.n",
+    "nato",
+    "who",
+    "church",
+    "hospital",
+    "school",
+    "trust",
+    "network",
+    "secretariat",
+    "unit",
+    "directorate",
+    "prosecutor's",
+    "prosecutors",
+    "station",
+    "team",
+    "campaign",
+    "firm",
+    "times",
+    "post",
+    "news",
+    "press",
+    "guard",
+];
+
+pub(crate) fn words(name: &str) -> Vec<String> {
+    name.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'')
+                .trim_end_matches(['.'])
+                .trim_end_matches("'s")
+                .trim_end_matches("’s")
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether a "named" source reads as an organization rather than a person.
+pub(crate) fn looks_like_organization(name: &str) -> bool {
+    let w = words(name);
+    // A title followed by a name is a person, whatever office the title names:
+    // "House Majority Leader Tom Brenner", "Senate Majority Leader Raymond Torres".
+    // "the Foreign Ministry" (a title word, then an organization word) is not.
+    if let Some(t) = w.iter().rposition(|x| TITLES.contains(&x.as_str()))
+        && t + 1 < w.len()
+        && w[t + 1..].iter().all(|x| !ORG_WORDS.contains(&x.as_str()))
+        && w[t + 1..].iter().all(|x| x != "of" && x != "the")
+        && w.first().is_none_or(|f| f != "the")
+    {
+        return false;
+    }
+    w.first().is_some_and(|f| f == "the")
+        || w.iter().any(|x| ORG_WORDS.contains(&x.as_str()))
+        || name
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+}
+
+pub(crate) fn person_tokens(name: &str) -> Vec<String> {
+    words(name)
+        .into_iter()
+        .filter(|w| !TITLES.contains(&w.as_str()))
+        .collect()
+}
+
+/// A title before a capitalized word ("Mr. Blinken", "President Biden"): a person
+/// named in the narrative, who is then the likelier "he" or "she". The titles are
+/// ASCII, so an ASCII word boundary keeps the regex on its fast DFA over text with
+/// curly quotes (a Unicode `\b` there falls back to a slower engine).
+static PERSON_TITLE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Adm|Cmdr|President|Senator|Representative|Governor|Mayor|Judge|Justice|Ambassador|Chancellor|Minister|Secretary|King|Queen|Prince|Princess|Pope|General|Colonel|Captain)\.?\s+\p{Lu}",
+    )
+    .ok()
+});
+
+/// Whether a source description is plural ("the officials", "people familiar with
+/// the matter", "two diplomats"): "he" or "she" cannot mean it.
+pub(crate) fn plural_source(name: &str) -> bool {
+    // The head noun ends the noun phrase, before what qualifies it.
+    const QUALIFIERS: &[&str] = &[
+        "with",
+        "of",
+        "familiar",
+        "who",
+        "in",
+        "at",
+        "close",
+        "briefed",
+        "speaking",
+        "from",
+        "on",
+        "involved",
+        "knowledgeable",
+        "that",
+        "for",
+        "to",
+    ];
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let end = words
+        .iter()
+        .position(|w| QUALIFIERS.contains(&w.to_lowercase().as_str()))
+        .unwrap_or(words.len());
+    let Some(head) = words[..end].last() else {
+        return false;
+    };
+    let head = head.to_lowercase();
+    let head = head.trim_end_matches(|c: char| !c.is_alphanumeric());
+    matches!(head, "people" | "police" | "staff" | "personnel" | "folks")
+        || (head.len() > 3 && head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us"))
+}
+
+/// Where people are named in the narrative (outside quotations), in order, each
+/// with the name's last word lowercased: a title before a capitalized word ("Mr.
+/// Blinken": "blinken"), or the surname of one of `people`
+/// (the article's named sources).
+pub(crate) fn person_mentions(text: &str, seg: &Segments, people: &[&str]) -> Vec<(usize, String)> {
+    let mut at: Vec<(usize, String)> = Vec::new();
+    if let Some(re) = PERSON_TITLE.as_ref() {
+        for m in re.find_iter(text) {
+            let name: String = text[m.end() - 1..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '\'')
+                .collect();
+            at.push((m.start(), name.to_lowercase()));
+        }
+    }
+    let mut surnames: Vec<&str> = people
+        .iter()
+        // "The World Health Organisation" names no person.
+        .filter(|name| !looks_like_organization(name))
+        .filter_map(|name| name.split_whitespace().last())
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() > 1 && w.chars().next().is_some_and(char::is_uppercase))
+        .collect();
+    surnames.sort_unstable();
+    surnames.dedup();
+    if let Ok(ac) = AhoCorasick::new(&surnames) {
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        at.extend(
+            ac.find_iter(text)
+                .filter(|m| {
+                    !word(text[..m.start()].chars().next_back())
+                        && !word(text[m.end()..].chars().next())
+                })
+                .map(|m| (m.start(), text[m.start()..m.end()].to_lowercase())),
+        );
+    }
+    at.retain(|&(m, _)| !seg.in_quote(m));
+    at.sort_unstable();
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organization_or_person() {
+        assert!(looks_like_organization("the Foreign Ministry"));
+        assert!(looks_like_organization("Chinese Embassy"));
+        assert!(!looks_like_organization("Hua Chunying"));
+        assert!(!looks_like_organization("Ms. Hua"));
+        assert!(!looks_like_organization(
+            "House Majority Leader Tom Brenner"
+        ));
+        assert!(!looks_like_organization(
+            "Senate Majority Leader Raymond Torres"
+        ));
+        assert!(looks_like_organization("the State Department"));
+        assert!(looks_like_organization("Prime Minister's Office"));
+        assert!(looks_like_organization("Office of the President"));
+    }
+
+    #[test]
+    fn person_tokens_drop_titles() {
+        assert_eq!(person_tokens("Ms. Hua"), vec!["hua"]);
+        assert_eq!(
+            person_tokens("President Vladimir V. Putin"),
+            vec!["vladimir", "v", "putin"]
+        );
+    }
+
+    #[test]
+    fn number_of_a_source_description() {
+        for plural in [
+            "the officials",
+            "U.S. officials",
+            "people familiar with the matter",
+            "two diplomats briefed on the talks",
+            "Some American officials",
+        ] {
+            assert!(plural_source(plural), "{plural}");
+        }
+        for singular in [
+            "a senior official",
+            "a person familiar with the talks",
+            "an official with knowledge of the negotiations",
+            "a witness",
+            "a senior U.S. official",
+        ] {
+            assert!(!plural_source(singular), "{singular}");
+        }
+    }
+}
