@@ -55,6 +55,16 @@ fn sourcing(cwd: &Path, args: &[&str]) -> Run {
 
 /// A temporary workspace with a small reference set:
 /// `articles/politics/story one.txt` and `articles/other.txt`.
+/// Write every article's snapshot, which must succeed.
+fn update(root: &Path) -> Run {
+    let run = sourcing(
+        root,
+        &["snapshot", "articles", "--dir", "snaps", "--update"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run
+}
+
 fn workspace() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let articles = tmp.path().join("articles");
@@ -109,11 +119,7 @@ fn first_write_then_unchanged() {
     );
     assert!(!root.join("snaps").exists(), "a check never writes");
 
-    let write = sourcing(
-        root,
-        &["snapshot", "articles", "--dir", "snaps", "--update"],
-    );
-    assert_eq!(write.code, 0, "{}", write.stderr);
+    update(root);
     assert_eq!(
         files_in(&root.join("snaps")),
         ["other.txt.snap", "politics__story_one.txt.snap"]
@@ -158,11 +164,7 @@ fn first_write_then_unchanged() {
 fn changed_rules_show_the_difference() {
     let ws = workspace();
     let root = ws.path();
-    let write = sourcing(
-        root,
-        &["snapshot", "articles", "--dir", "snaps", "--update"],
-    );
-    assert_eq!(write.code, 0, "{}", write.stderr);
+    update(root);
     let before = std::fs::read(root.join("snaps/politics__story_one.txt.snap")).unwrap();
 
     // A rule author adds a rule and checks it against the reference set.
@@ -233,14 +235,7 @@ fn changed_rules_show_the_difference() {
 fn update_accepts_a_change() {
     let ws = workspace();
     let root = ws.path();
-    assert_eq!(
-        sourcing(
-            root,
-            &["snapshot", "articles", "--dir", "snaps", "--update"]
-        )
-        .code,
-        0
-    );
+    update(root);
     let with_extra = [
         "snapshot",
         "articles",
@@ -280,14 +275,7 @@ fn update_accepts_a_change() {
 fn new_and_missing_articles() {
     let ws = workspace();
     let root = ws.path();
-    assert_eq!(
-        sourcing(
-            root,
-            &["snapshot", "articles", "--dir", "snaps", "--update"]
-        )
-        .code,
-        0
-    );
+    update(root);
     std::fs::remove_file(root.join("articles/other.txt")).unwrap();
     std::fs::write(root.join("articles/politics/third.md"), OTHER).unwrap();
 
@@ -335,14 +323,7 @@ fn prune_removes_only_snapshots_of_deleted_articles() {
     let ws = workspace();
     let root = ws.path();
     std::fs::write(root.join("articles/gone.txt"), OTHER).unwrap();
-    assert_eq!(
-        sourcing(
-            root,
-            &["snapshot", "articles", "--dir", "snaps", "--update"]
-        )
-        .code,
-        0
-    );
+    update(root);
     // Not ours: a .snap file without our header is never touched.
     std::fs::write(root.join("snaps/foreign.snap"), "someone else's file\n").unwrap();
     std::fs::remove_file(root.join("articles/gone.txt")).unwrap();
@@ -517,14 +498,7 @@ fn unwritable_dir_is_a_clear_error_and_loses_nothing() {
 fn a_broken_article_keeps_its_snapshot() {
     let ws = workspace();
     let root = ws.path();
-    assert_eq!(
-        sourcing(
-            root,
-            &["snapshot", "articles", "--dir", "snaps", "--update"]
-        )
-        .code,
-        0
-    );
+    update(root);
     let before = std::fs::read(root.join("snaps/other.txt.snap")).unwrap();
     std::fs::write(root.join("articles/other.txt"), b"bad\0bytes").unwrap();
     let run = sourcing(

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use crate::report::{AuditReport, FindingReport, InputFailure, RuleInfo};
 use crate::rules::Severity;
+use crate::text::Span;
 
 /// The `$schema` URI of SARIF 2.1.0 (OASIS Standard, errata 01).
 pub const SCHEMA_URI: &str =
@@ -100,35 +101,9 @@ fn result(r: &AuditReport, f: &FindingReport, rule_index: usize, artifact: usize
         "artifactLocation": { "uri": uri(&r.file), "index": artifact },
     });
     if let Some(span) = f.span {
-        let start = r.line_col(span.start);
-        let last = r.end_line_col(span);
-        let mut region = json!({
-            "startLine": start.line,
-            "startColumn": start.column,
-            "endLine": last.line,
-            "endColumn": last.column + 1,
-            "byteOffset": span.start,
-            "byteLength": span.end - span.start,
-        });
-        if let Some(m) = &f.matched {
-            region["snippet"] = json!({ "text": m });
-        }
-        location["region"] = region;
+        location["region"] = region(r, span, f.matched.as_deref());
         if let Some(sentence) = f.sentence {
-            let from = r.line_col(sentence.start);
-            let to = r.end_line_col(sentence);
-            let mut context = json!({
-                "startLine": from.line,
-                "startColumn": from.column,
-                "endLine": to.line,
-                "endColumn": to.column + 1,
-                "byteOffset": sentence.start,
-                "byteLength": sentence.end - sentence.start,
-            });
-            if let Some(e) = &f.excerpt {
-                context["snippet"] = json!({ "text": e });
-            }
-            location["contextRegion"] = context;
+            location["contextRegion"] = region(r, sentence, f.excerpt.as_deref());
         }
     }
     let mut properties = json!({ "category": f.category, "points": f.points });
@@ -232,6 +207,25 @@ pub fn render(reports: &[AuditReport], failures: &[InputFailure], rules: &[RuleI
         } ],
     });
     serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+}
+
+/// A SARIF region: lines and columns (end column exclusive, as SARIF counts),
+/// byte offsets, and the text as a snippet when there is one.
+fn region(r: &AuditReport, span: Span, snippet: Option<&str>) -> Value {
+    let from = r.line_col(span.start);
+    let to = r.end_line_col(span);
+    let mut region = json!({
+        "startLine": from.line,
+        "startColumn": from.column,
+        "endLine": to.line,
+        "endColumn": to.column + 1,
+        "byteOffset": span.start,
+        "byteLength": span.end - span.start,
+    });
+    if let Some(text) = snippet {
+        region["snippet"] = json!({ "text": text });
+    }
+    region
 }
 
 #[cfg(test)]
