@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
 
 use crate::text::Segments;
@@ -282,7 +282,12 @@ pub(crate) fn person_mentions(text: &str, seg: &Segments, people: &[&str]) -> Ve
         .collect();
     surnames.sort_unstable();
     surnames.dedup();
-    if let Ok(ac) = AhoCorasick::new(&surnames) {
+    // Built per article for a handful of names: a contiguous NFA builds many
+    // times faster than the DFA `AhoCorasick::new` would pick, and scans as fast.
+    let ac = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(&surnames);
+    if let Ok(ac) = ac {
         let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         at.extend(
             ac.find_iter(text)

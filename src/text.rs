@@ -7,6 +7,9 @@
 //! where a single newline falls mid-sentence. The rules here are deliberately
 //! small and tested one case at a time.
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Serialize;
 
 /// A half-open byte range `start..end` into a document.
@@ -355,6 +358,22 @@ const CREDIT_MARKERS: &[&str] = &[
     "Illustration:",
 ];
 
+/// Where the first credit marker of a line starts. One automaton pass instead of
+/// a substring search per marker: this runs on every paragraph of every article.
+fn first_credit_marker(line: &str) -> Option<usize> {
+    static MARKERS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(CREDIT_MARKERS)
+            .ok()
+    });
+    match &*MARKERS {
+        // The leftmost match starts where the earliest of the markers does.
+        Some(ac) => ac.find(line).map(|m| m.start()),
+        None => CREDIT_MARKERS.iter().filter_map(|m| line.find(m)).min(),
+    }
+}
+
 /// Lines that credit the people who made the story, not its sources.
 const CREDIT_LINE_STARTS: &[&str] = &[
     "Reporting by ",
@@ -425,7 +444,7 @@ fn find_furniture(text: &str) -> (Vec<Span>, Story) {
             out.push(line_span);
             continue;
         }
-        if let Some(at) = CREDIT_MARKERS.iter().filter_map(|m| content.find(m)).min() {
+        if let Some(at) = first_credit_marker(content) {
             // A caption glued to its credit ("in November.Credit…") is furniture
             // back to where its paragraph began.
             let glued = at > 0 && !content[..at].ends_with(char::is_whitespace);
@@ -640,7 +659,8 @@ fn is_timestamp(line: &str) -> bool {
         "sun",
         "sunday",
     ];
-    let words: Vec<&str> = line.split_whitespace().collect();
+    // A paragraph of running text is no timestamp: stop counting at 13 words.
+    let words: Vec<&str> = line.split_whitespace().take(13).collect();
     if words.is_empty() || words.len() > 12 {
         return false;
     }
