@@ -23,6 +23,24 @@ fn main() {
         .iter()
         .map(|d| sourcing::text::segment(&d.text))
         .collect();
+    if std::env::args().nth(2).as_deref() == Some("batch") {
+        // Auditor::audit_many by batch size, after a warm-up pass.
+        let refs: Vec<&Document> = docs.iter().collect();
+        let _ = auditor.audit_many(&refs);
+        for size in [1, 2, 4, 8, 16, 32, 64, 300] {
+            let t = Instant::now();
+            for chunk in refs.chunks(size) {
+                std::hint::black_box(auditor.audit_many(chunk));
+            }
+            let e = t.elapsed();
+            println!(
+                "batch {size:>3}: {:>7.1} ms {:.1} MB/s",
+                e.as_secs_f64() * 1e3,
+                bytes as f64 / 1e6 / e.as_secs_f64()
+            );
+        }
+        return;
+    }
     if std::env::args().nth(2).as_deref() == Some("stages") {
         stages(&auditor, &docs, bytes);
         return;

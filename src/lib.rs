@@ -78,13 +78,37 @@ impl Auditor {
     /// Audit one document.
     pub fn audit(&self, doc: &Document) -> AuditReport {
         let seg = text::segment(&doc.text);
-        let mut findings = rules::find(&self.rules, doc, &seg);
-        let ledger = ledger::build(&findings, &doc.text, &seg);
-        let stats = rules::document::DocumentStats::new(&findings, &ledger, &seg);
+        let findings = rules::find(&self.rules, doc, &seg);
+        self.report(doc, &seg, findings)
+    }
+
+    /// Audit several documents: the same reports as [`Auditor::audit`] on each, in
+    /// order, faster per document (see [`rules::find_many`]). A batch of a few
+    /// dozen articles gets most of the gain.
+    pub fn audit_many(&self, docs: &[&Document]) -> Vec<AuditReport> {
+        let segs: Vec<text::Segments> = docs.iter().map(|d| text::segment(&d.text)).collect();
+        let pairs: Vec<(&Document, &text::Segments)> =
+            docs.iter().copied().zip(segs.iter()).collect();
+        rules::find_many(&self.rules, &pairs)
+            .into_iter()
+            .zip(pairs)
+            .map(|(findings, (doc, seg))| self.report(doc, seg, findings))
+            .collect()
+    }
+
+    /// The stages after pattern matching: ledger, document rules, score, report.
+    fn report(
+        &self,
+        doc: &Document,
+        seg: &text::Segments,
+        mut findings: Vec<rules::Finding>,
+    ) -> AuditReport {
+        let ledger = ledger::build(&findings, &doc.text, seg);
+        let stats = rules::document::DocumentStats::new(&findings, &ledger, seg);
         findings.extend(rules::document::evaluate(&self.rules, &findings, &stats));
         let mut ledger = ledger;
         ledger.credited.resize(findings.len(), None);
-        let score = score::score(&self.rules.scoring, &findings, &seg);
+        let score = score::score(&self.rules.scoring, &findings, seg);
         AuditReport::new(doc, &findings, &ledger, score).with_story(doc, &seg.story)
     }
 }

@@ -252,9 +252,15 @@ enum Event<A, T> {
     Item(usize, A),
     /// The input ran out after this many items.
     End(usize),
-    /// Input number `.0`, audited.
-    Done(usize, T),
+    /// The batch that starts at input number `.0`, audited, one result per input.
+    Done(usize, Vec<T>),
 }
+
+/// Most inputs handed to a worker at once. Rules run over a whole batch one
+/// rule at a time, which keeps each rule's regex tables in the CPU's caches:
+/// 32 articles audit about 1.4 times as fast as one at a time
+/// (`cargo run --release --example rule_cost -- DIR batch`).
+const BATCH: usize = 32;
 
 /// Map `work` over `items` on the pool, handing each result to `emit` in input
 /// order as soon as it and every earlier one are done. At most `window` items
@@ -262,15 +268,28 @@ enum Event<A, T> {
 /// inputs. `items` is read on a thread of its own, so that a slow input (a
 /// pipe) never holds back output that is ready; `emit` runs on the calling
 /// thread and the pool's threads do the work.
-fn ordered_map<I, T, W, E>(pool: &rayon::ThreadPool, window: usize, items: I, work: W, mut emit: E)
-where
+///
+/// `work` gets consecutive items in batches of up to `batch` and returns one
+/// result per item. A batch is sent off when it is full, when the input ends,
+/// or when a worker is idle and no more input is waiting: items that trickle in
+/// from a pipe are audited at once, not held until a batch fills.
+fn ordered_map<I, T, W, E>(
+    pool: &rayon::ThreadPool,
+    window: usize,
+    batch: usize,
+    items: I,
+    work: W,
+    mut emit: E,
+) where
     I: Iterator + Send,
     I::Item: Send,
     T: Send,
-    W: Fn(I::Item) -> T + Sync,
+    W: Fn(Vec<I::Item>) -> Vec<T> + Sync,
     E: FnMut(T),
 {
     let work = &work;
+    let batch = batch.max(1);
+    let workers = pool.current_num_threads().max(1);
     let (events, inbox) = mpsc::channel::<Event<I::Item, T>>();
     // One token per item read and not yet emitted: the reader blocks when the
     // window is full.
@@ -291,19 +310,53 @@ where
             let mut waiting: BTreeMap<usize, T> = BTreeMap::new();
             let mut next = 0usize;
             let mut total = None;
+            // Items read and not yet sent to a worker, from number `first` on.
+            let mut pending: Vec<I::Item> = Vec::new();
+            let mut first = 0usize;
+            let mut busy = 0usize;
+            let send = |pending: &mut Vec<I::Item>, first: usize, busy: &mut usize| {
+                let items = std::mem::take(pending);
+                let done = events.clone();
+                *busy += 1;
+                scope.spawn(move |_| {
+                    let _ = done.send(Event::Done(first, work(items)));
+                });
+            };
             while total != Some(next) {
-                // `events` is alive here, so this cannot fail.
-                let Ok(event) = inbox.recv() else { break };
+                let event = if !pending.is_empty() && busy < workers {
+                    // A worker is free: take what input is waiting, then start.
+                    match inbox.try_recv() {
+                        Ok(event) => event,
+                        Err(mpsc::TryRecvError::Empty) => {
+                            send(&mut pending, first, &mut busy);
+                            continue;
+                        }
+                        Err(mpsc::TryRecvError::Disconnected) => break,
+                    }
+                } else {
+                    // `events` is alive here, so this cannot fail.
+                    let Ok(event) = inbox.recv() else { break };
+                    event
+                };
                 match event {
                     Event::Item(i, item) => {
-                        let done = events.clone();
-                        scope.spawn(move |_| {
-                            let _ = done.send(Event::Done(i, work(item)));
-                        });
+                        if pending.is_empty() {
+                            first = i;
+                        }
+                        pending.push(item);
+                        if pending.len() >= batch {
+                            send(&mut pending, first, &mut busy);
+                        }
                     }
-                    Event::End(n) => total = Some(n),
-                    Event::Done(i, t) => {
-                        waiting.insert(i, t);
+                    Event::End(n) => {
+                        total = Some(n);
+                        if !pending.is_empty() {
+                            send(&mut pending, first, &mut busy);
+                        }
+                    }
+                    Event::Done(at, results) => {
+                        busy = busy.saturating_sub(1);
+                        waiting.extend(results.into_iter().enumerate().map(|(k, t)| (at + k, t)));
                         while let Some(t) = waiting.remove(&next) {
                             emit(t);
                             next += 1;
@@ -347,7 +400,8 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         .num_threads(args.jobs.unwrap_or(0))
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let window = pool.current_num_threads().max(1) * 8;
+    // Two full batches per worker may wait, read but not yet written.
+    let window = pool.current_num_threads().max(1) * 2 * BATCH;
     let mut denied = false;
 
     if args.input == InputChoice::Jsonl {
@@ -362,8 +416,8 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         let mut stdout = std::io::stdout().lock();
         // A closed pipe (`| head`) is not an error worth a message: stop writing.
         let mut closed = false;
-        let work = |(line, record): (usize, io::Result<String>)| {
-            jsonl_record(&auditor, line, record, args.max_bytes)
+        let work = |records: Vec<(usize, io::Result<String>)>| {
+            jsonl_records(&auditor, records, args.max_bytes)
         };
         let mut emit = |(out, done): (String, Done)| {
             if !closed {
@@ -399,7 +453,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
                 .enumerate()
                 .map(|(i, l)| (i + 1, l))
                 .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty()));
-            ordered_map(&pool, window, lines, work, &mut emit);
+            ordered_map(&pool, window, BATCH, lines, work, &mut emit);
         }
         totals.failures.append(&mut unopened);
         return Ok(exit_code(fail_under, &totals, denied));
@@ -428,20 +482,26 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         quiet: args.quiet,
         width: text_width(to_terminal),
     };
-    let audit_one = |p: &Result<PathBuf, InputError>| -> Result<AuditReport, InputFailure> {
-        let loaded = match p {
-            Err(e) => Loaded::Failed(e.clone()),
-            Ok(path) => load(path, args.max_bytes, args.input.format()),
-        };
-        let result = match loaded {
-            Loaded::Doc(doc) => Ok(auditor.audit(&doc)),
-            Loaded::Failed(e) => Err(InputFailure {
-                file: e.path().to_string(),
-                message: e.to_string(),
-            }),
-        };
-        bar.inc(1);
-        result
+    let audit_batch = |batch: Vec<&Result<PathBuf, InputError>>| {
+        let loaded = batch
+            .iter()
+            .map(|p| {
+                let loaded = match p {
+                    Err(e) => Loaded::Failed(e.clone()),
+                    Ok(path) => load(path, args.max_bytes, args.input.format()),
+                };
+                match loaded {
+                    Loaded::Doc(doc) => Ok(doc),
+                    Loaded::Failed(e) => Err(InputFailure {
+                        file: e.path().to_string(),
+                        message: e.to_string(),
+                    }),
+                }
+            })
+            .collect();
+        let results = audit_loaded(&auditor, loaded);
+        bar.inc(batch.len() as u64);
+        results
     };
 
     // Text and JSON to standard output stream: each report is written as soon as
@@ -454,21 +514,28 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         let mut totals = Totals::new(format == OutputFormat::Text);
         let mut stdout = std::io::stdout().lock();
         let mut closed = false;
-        let work = |p: &Result<PathBuf, InputError>| match audit_one(p) {
-            Ok(report) => Done::Report {
-                // Rendering is a good share of the work: do it here, in parallel.
-                rendered: match format {
-                    OutputFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default(),
-                    _ => report::text::render(&report, opts),
-                },
-                entry: Entry::of(&report),
-                worst: report.worst(),
-            },
-            Err(f) => Done::Failed(f),
+        let work = |batch: Vec<&Result<PathBuf, InputError>>| -> Vec<Done> {
+            audit_batch(batch)
+                .into_iter()
+                .map(|result| match result {
+                    Ok(report) => Done::Report {
+                        // Rendering is a good share of the work: do it here, in parallel.
+                        rendered: match format {
+                            OutputFormat::Json => {
+                                serde_json::to_string_pretty(&report).unwrap_or_default()
+                            }
+                            _ => report::text::render(&report, opts),
+                        },
+                        entry: Entry::of(&report),
+                        worst: report.worst(),
+                    },
+                    Err(f) => Done::Failed(f),
+                })
+                .collect()
         };
         if format == OutputFormat::Json {
             let mut json = JsonStream::new(&mut stdout).ok();
-            ordered_map(&pool, window, paths.iter(), work, |done| {
+            ordered_map(&pool, window, BATCH, paths.iter(), work, |done| {
                 if let (Done::Report { rendered, .. }, Some(j)) = (&done, json.as_mut())
                     && j.report_json(rendered).is_err()
                 {
@@ -482,7 +549,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             }
         } else {
             let mut printed = 0usize;
-            ordered_map(&pool, window, paths.iter(), work, |done| {
+            ordered_map(&pool, window, BATCH, paths.iter(), work, |done| {
                 if let Done::Report { rendered, .. } = &done
                     && !closed
                 {
@@ -509,8 +576,9 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
     ordered_map(
         &pool,
         window,
+        BATCH,
         paths.iter(),
-        audit_one,
+        audit_batch,
         |result| match result {
             Ok(report) => {
                 record(
@@ -590,40 +658,69 @@ fn exit_code(fail_under: Option<u8>, totals: &Totals, denied: bool) -> u8 {
     }
 }
 
-/// Audit one JSON Lines record. Returns the output line, and what the run's
-/// totals need. A bad record becomes an error record naming its line.
-fn jsonl_record(
+/// Audit the documents among `loaded` as one batch, keeping each failure in its
+/// place: one result per input, in order.
+fn audit_loaded<E>(
     auditor: &sourcing::Auditor,
-    line: usize,
-    record: io::Result<String>,
+    loaded: Vec<Result<Box<sourcing::Document>, E>>,
+) -> Vec<Result<AuditReport, E>> {
+    let docs: Vec<&sourcing::Document> = loaded.iter().filter_map(|l| l.as_deref().ok()).collect();
+    // `audit_many` returns one report per document, in order.
+    let mut reports = auditor.audit_many(&docs).into_iter();
+    loaded
+        .into_iter()
+        .filter_map(|l| match l {
+            Ok(_) => reports.next().map(Ok),
+            Err(e) => Some(Err(e)),
+        })
+        .collect()
+}
+
+/// Audit a batch of JSON Lines records (line number, line): for each, the line to
+/// write (the report or an error record) and what it adds to the totals.
+fn jsonl_records(
+    auditor: &sourcing::Auditor,
+    records: Vec<(usize, io::Result<String>)>,
     max_bytes: u64,
-) -> (String, Done) {
-    let parsed = match record {
-        Ok(text) => input::jsonl::parse(line, &text, max_bytes),
-        Err(e) => Err(input::jsonl::RecordError {
-            line,
-            id: None,
-            message: format!("cannot read the line: {e}"),
-        }),
-    };
-    match parsed {
-        Ok(record) => {
-            let report = auditor.audit(&record.document);
-            (
-                input::jsonl::render(&record.fields, &report),
-                Done::Report {
-                    rendered: String::new(),
-                    entry: Entry::of(&report),
-                    worst: report.worst(),
-                },
-            )
-        }
-        Err(e) => (
-            e.to_json(),
-            Done::Failed(InputFailure {
-                file: e.name(),
-                message: format!("line {line}: {}", e.message),
+) -> Vec<(String, Done)> {
+    let parsed: Vec<_> = records
+        .into_iter()
+        .map(|(line, record)| match record {
+            Ok(text) => input::jsonl::parse(line, &text, max_bytes).map(Box::new),
+            Err(e) => Err(input::jsonl::RecordError {
+                line,
+                id: None,
+                message: format!("cannot read the line: {e}"),
             }),
-        ),
-    }
+        })
+        .collect();
+    let docs: Vec<&sourcing::Document> = parsed
+        .iter()
+        .filter_map(|p| p.as_ref().ok().map(|r| &r.document))
+        .collect();
+    // `audit_many` returns one report per document, in order.
+    let mut reports = auditor.audit_many(&docs).into_iter();
+    parsed
+        .into_iter()
+        .filter_map(|p| match p {
+            Ok(record) => {
+                let report = reports.next()?;
+                Some((
+                    input::jsonl::render(&record.fields, &report),
+                    Done::Report {
+                        rendered: String::new(),
+                        entry: Entry::of(&report),
+                        worst: report.worst(),
+                    },
+                ))
+            }
+            Err(e) => Some((
+                e.to_json(),
+                Done::Failed(InputFailure {
+                    file: e.name(),
+                    message: format!("line {}: {}", e.line, e.message),
+                }),
+            )),
+        })
+        .collect()
 }

@@ -165,51 +165,86 @@ pub struct Finding {
 /// Run every pattern rule over a document. Findings come back ordered by position,
 /// then by rule order.
 pub fn find(rules: &RuleSet, doc: &Document, seg: &Segments) -> Vec<Finding> {
-    find_with(rules, &rules.matcher(), doc, seg)
+    find_many(rules, &[(doc, seg)]).pop().unwrap_or_default()
 }
 
-/// [`find`] with a given matcher (tests compare the fast path with a plain one).
+/// [`find`] for several documents at once, one result per document, in order.
+///
+/// The findings are exactly those of [`find`] on each document; only the order
+/// of the work differs. Each rule runs over every document of the batch before
+/// the next rule starts, so its regex and lazy-DFA tables stay in the CPU's
+/// caches: going document by document touches all the rules' tables (tens of
+/// megabytes) for every article, and the rejection of candidate sentences runs
+/// about half as fast.
+pub fn find_many(rules: &RuleSet, docs: &[(&Document, &Segments)]) -> Vec<Vec<Finding>> {
+    find_with(rules, &rules.matcher(), docs)
+}
+
+/// [`find_many`] with a given matcher (tests compare the fast path with a plain one).
 fn find_with(
     rules: &RuleSet,
     matcher: &matcher::Matcher,
-    doc: &Document,
-    seg: &Segments,
-) -> Vec<Finding> {
-    let text = doc.text.as_str();
-    let mut found: Vec<(usize, Finding)> = Vec::new();
-    let whole = [Span::new(0, text.len())];
-    let sentence_units: Vec<Span> = seg.sentences.iter().map(|s| s.span).collect();
-    // One scan of the document for every rule's literals; a rule then searches
+    docs: &[(&Document, &Segments)],
+) -> Vec<Vec<Finding>> {
+    // One scan of each document for every rule's literals; a rule then searches
     // only the units that hold one of them.
-    let scan = matcher.scan(text);
+    let prepared: Vec<(matcher::Scan<'_>, Vec<Span>)> = docs
+        .iter()
+        .map(|(doc, seg)| {
+            let sentences = seg.sentences.iter().map(|s| s.span).collect();
+            (matcher.scan(&doc.text), sentences)
+        })
+        .collect();
+    let mut found: Vec<Vec<(usize, Finding)>> = docs.iter().map(|_| Vec::new()).collect();
     for (order, rule) in rules.rules.iter().enumerate() {
-        let units: &[Span] = match rule.scope {
-            Scope::Sentence => &sentence_units,
-            Scope::Paragraph => &seg.paragraphs,
-            Scope::Document => &whole,
-        };
-        let mut cache = compile::MatchCache::default();
-        for unit in scan.candidates(order, units) {
-            let unit_text = &text[unit.start..unit.end];
-            let regex = scan.regex(order, &rule.regex, unit);
-            // Most candidate units hold no match: a forward-only search rejects
-            // them without the reverse search and capture engines a full match
-            // needs, and without allocating.
-            if regex.shortest_match(unit_text).is_none() {
-                continue;
-            }
-            for caps in regex.captures_iter(unit_text) {
-                let Some(m) = caps.get(0) else { continue };
-                if m.is_empty() {
+        for (((doc, seg), (scan, sentence_units)), found) in
+            docs.iter().zip(&prepared).zip(&mut found)
+        {
+            let text = doc.text.as_str();
+            let whole = [Span::new(0, text.len())];
+            let units: &[Span] = match rule.scope {
+                Scope::Sentence => sentence_units,
+                Scope::Paragraph => &seg.paragraphs,
+                Scope::Document => &whole,
+            };
+            let mut cache = compile::MatchCache::default();
+            for unit in scan.candidates(order, units) {
+                let unit_text = &text[unit.start..unit.end];
+                let regex = scan.regex(order, &rule.regex, unit);
+                // Most candidate units hold no match: a forward-only search rejects
+                // them without the reverse search and capture engines a full match
+                // needs, and without allocating.
+                if regex.shortest_match(unit_text).is_none() {
                     continue;
                 }
-                let span = Span::new(unit.start + m.start(), unit.start + m.end());
-                if let Some(f) = rule.finding(text, seg, unit, span, &caps, &mut cache) {
-                    found.push((order, f));
+                for caps in regex.captures_iter(unit_text) {
+                    let Some(m) = caps.get(0) else { continue };
+                    if m.is_empty() {
+                        continue;
+                    }
+                    let span = Span::new(unit.start + m.start(), unit.start + m.end());
+                    if let Some(f) = rule.finding(text, seg, unit, span, &caps, &mut cache) {
+                        found.push((order, f));
+                    }
                 }
             }
         }
     }
+    found
+        .into_iter()
+        .zip(docs)
+        .map(|(found, (doc, seg))| settle(rules, doc, seg, found))
+        .collect()
+}
+
+/// Order one document's raw matches, drop duplicates, apply `overridden_by` and
+/// resolve pronouns.
+fn settle(
+    rules: &RuleSet,
+    doc: &Document,
+    seg: &Segments,
+    mut found: Vec<(usize, Finding)>,
+) -> Vec<Finding> {
     found.sort_by_key(|(order, f)| (f.span.map(|s| s.start), *order));
     // One rule matching the same words twice (say, in overlapping paragraph and
     // sentence scopes) is one finding.
@@ -223,7 +258,7 @@ fn find_with(
             out.push(f);
         }
     }
-    resolve_pronouns(text, seg, apply_overrides(rules, out))
+    resolve_pronouns(&doc.text, seg, apply_overrides(rules, out))
 }
 
 /// A pronoun attribution ("she said") means the last singular source in view:
@@ -466,14 +501,23 @@ mod tests {
             ]
             .map(String::from),
         );
-        for text in texts {
-            let doc = Document::from_text("t.txt", text.clone(), Format::Text);
-            let seg = crate::text::segment(&doc.text);
+        let docs: Vec<Document> = texts
+            .iter()
+            .map(|t| Document::from_text("t.txt", t.clone(), Format::Text))
+            .collect();
+        let segs: Vec<_> = docs.iter().map(|d| crate::text::segment(&d.text)).collect();
+        let pairs: Vec<_> = docs.iter().zip(&segs).collect();
+        let batch = find_with(rules, &fast, &pairs);
+        for (k, pair) in pairs.iter().enumerate() {
+            let one = find_with(rules, &fast, std::slice::from_ref(pair));
             assert_eq!(
-                find_with(rules, &fast, &doc, &seg),
-                find_with(rules, &plain, &doc, &seg),
-                "fast and plain matching differ on: {text}"
+                one,
+                find_with(rules, &plain, std::slice::from_ref(pair)),
+                "fast and plain matching differ on: {}",
+                texts[k]
             );
+            // A document's findings do not depend on the batch it is audited in.
+            assert_eq!(one[0], batch[k], "batch and single differ on: {}", texts[k]);
         }
     }
 }
