@@ -520,4 +520,34 @@ mod tests {
             assert_eq!(one[0], batch[k], "batch and single differ on: {}", texts[k]);
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// The same on generated sentences mixing attribution words with curly
+        /// quotes, dashes, accented and long-s letters: wherever a sentence has no
+        /// non-ASCII word character, the ASCII twin (narrowed classes, ASCII `\b`)
+        /// must find exactly what the rule's own regex finds.
+        #[test]
+        fn fast_path_equals_plain_path_on_generated_text(
+            words in proptest::collection::vec(proptest::sample::select(vec![
+                "said", "says", "told", "officials", "Officials", "a senior official",
+                "according to", "Mr.", "Ms. Hua", "Hua Chunying", "the ministry",
+                "Reuters", "The Times", "spokesman", "who spoke on condition of anonymity",
+                "declined to comment", "critics", "“", "”", "’s", "—", ",", ".",
+                "\u{a0}", "é", "José", "ſaid", "Kelvin \u{212A}", "2021", "(", ")",
+            ]), 1..24)
+        ) {
+            let auditor = crate::Auditor::builtin().unwrap();
+            let rules = &auditor.rules;
+            let text = words.join(" ");
+            let doc = Document::from_text("t.txt", text.clone(), Format::Text);
+            let seg = crate::text::segment(&doc.text);
+            let plain = matcher::Matcher::plain(&rules.rules);
+            proptest::prop_assert_eq!(
+                find_with(rules, &rules.matcher(), &[(&doc, &seg)]),
+                find_with(rules, &plain, &[(&doc, &seg)]),
+                "on: {}", text
+            );
+        }
+    }
 }
