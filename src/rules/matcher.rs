@@ -10,7 +10,8 @@
 //!    itself (never from a hand-written list, so rule authors can change patterns
 //!    freely), a set of strings one of which every match must contain. One
 //!    Aho-Corasick automaton over the literals of all rules scans the document once;
-//!    a rule then runs only on units that hold one of its literals.
+//!    a rule then runs only on units that hold one of its literals (or a
+//!    non-ASCII word character, which its literals do not account for).
 //! 2. **Unicode word boundaries.** The regex engine's fast lazy DFA cannot evaluate a
 //!    Unicode `\b` on text with non-ASCII bytes (curly quotes, dashes, accented
 //!    names) and falls back to much slower engines. A `\b` compares the "wordness"
@@ -209,7 +210,8 @@ impl Scan<'_> {
         let hits: &'a [Span] = &self.hits[rule];
         let mut next = 0usize;
         units.iter().copied().filter(move |unit| {
-            if !prefiltered {
+            // The literals hold for text without non-ASCII word characters only.
+            if !prefiltered || !self.ascii_words_only(*unit) {
                 return true;
             }
             while next < hits.len() && hits[next].start < unit.start {
@@ -374,9 +376,17 @@ struct Lits {
 }
 
 /// A set of strings, one of which every match of `pattern` contains (compared
-/// ASCII case-insensitively), or `None` when no useful set exists.
+/// ASCII case-insensitively) unless the match holds a non-ASCII word character,
+/// or `None` when no useful set exists.
+///
+/// Units with a non-ASCII word character are searched by every rule anyway (they
+/// need the rule's own Unicode regex), so the literals come from the pattern as
+/// it matches everywhere else: without the case folds that are non-ASCII letters
+/// (`(?i)s` also matches the long s "ſ", `(?i)k` the Kelvin sign), whose
+/// spellings would multiply the set ("assessment" alone has 16) and push broad
+/// rules past the set's size limit.
 pub fn required_literals(pattern: &str) -> Option<BTreeSet<Vec<u8>>> {
-    let hir = parse(pattern)?;
+    let hir = for_ascii_words(&parse(pattern)?).0;
     let lits = analyze(&hir);
     let best = best_of(lits.required, nonempty(lits.exact))?;
     (shortest(&best) >= MIN_LITERAL).then_some(best)
@@ -561,8 +571,10 @@ mod tests {
     #[test]
     fn literals_come_from_the_pattern() {
         assert_eq!(lits(r"\b(?:said|told)\b"), ["said", "told"]);
-        // Case-insensitive patterns keep the Unicode folds of s and k.
-        assert_eq!(lits(r"(?i)\bsaid\b"), ["said", "ſaid"]);
+        // Case-insensitive patterns drop the non-ASCII folds of s and k: a unit
+        // that holds "ſaid" has a non-ASCII letter and is searched regardless.
+        assert_eq!(lits(r"(?i)\bsaid\b"), ["said"]);
+        assert_eq!(lits(r"(?i)\bsenſitive\b"), ["sensitive"]);
         // The most selective piece of a concatenation wins.
         assert_eq!(
             lits(r"[A-Z]\w+ (?:declined|refused) to comment"),
@@ -586,7 +598,11 @@ mod tests {
             };
             prefiltered += 1;
             for ex in &r.examples {
+                let unicode_word = |c: char| !c.is_ascii() && regex_syntax::is_word_character(c);
                 for m in r.regex.find_iter(&ex.text) {
+                    if m.as_str().contains(unicode_word) {
+                        continue;
+                    }
                     let found = m.as_str().to_ascii_lowercase();
                     assert!(
                         set.iter()
