@@ -21,7 +21,7 @@
 //!    ASCII boundaries, and that twin runs on every unit where the two provably
 //!    agree; the original runs on the rest. The twin's classes also leave out the
 //!    non-ASCII word characters such a unit cannot hold, which makes its automata
-//!    several times smaller (see [`ascii_twin`]).
+//!    several times smaller (see [`for_ascii_words`]).
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
@@ -46,8 +46,11 @@ const MIN_LITERAL: usize = 3;
 struct FastRule {
     /// Whether the rule only runs where one of its literals occurs.
     prefiltered: bool,
-    /// The rule's regex with ASCII word boundaries, when it has Unicode ones;
-    /// compiled on first use, since compiling is a large share of start-up.
+    /// The pattern of the rule's ASCII twin (see [`for_ascii_words`]), when it differs
+    /// from the rule's own.
+    twin_pattern: Option<String>,
+    /// The twin, compiled on first use, since compiling is a large share of
+    /// start-up.
     ascii: OnceLock<Option<Regex>>,
     /// Whether to use the twin at all.
     twin: bool,
@@ -83,7 +86,10 @@ impl Matcher {
         let mut literal_rules: Vec<Vec<u32>> = Vec::new();
         let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
         for (i, rule) in rules.iter().enumerate() {
-            let lits = required_literals(&rule.pattern_compiled);
+            // Parsed and narrowed once: the literals and the twin both come from it.
+            let hir = parse(&rule.pattern_compiled);
+            let twin = hir.as_ref().and_then(for_ascii_words);
+            let lits = twin.as_ref().or(hir.as_ref()).and_then(literals);
             let prefiltered = lits.is_some();
             for lit in lits.into_iter().flatten() {
                 let at = *index.entry(lit.clone()).or_insert_with(|| {
@@ -95,6 +101,7 @@ impl Matcher {
             }
             fast.push(FastRule {
                 prefiltered,
+                twin_pattern: twin.map(|h| h.to_string()),
                 ascii: OnceLock::new(),
                 twin: true,
             });
@@ -143,6 +150,7 @@ impl Matcher {
                 .iter()
                 .map(|_| FastRule {
                     prefiltered: false,
+                    twin_pattern: None,
                     ascii: OnceLock::new(),
                     twin: false,
                 })
@@ -231,7 +239,11 @@ impl Scan<'_> {
         if !fast.twin || !self.ascii_words_only(unit) {
             return own;
         }
-        match fast.ascii.get_or_init(|| ascii_twin(own)) {
+        let twin = fast.ascii.get_or_init(|| {
+            let pattern = fast.twin_pattern.as_deref()?;
+            compile_twin(own, pattern)
+        });
+        match twin {
             Some(twin) => twin,
             None => own,
         }
@@ -253,23 +265,18 @@ fn parse(pattern: &str) -> Option<Hir> {
         .ok()
 }
 
-/// The regex for units without non-ASCII word characters, or `None` when it
-/// would be the same (or would not have the same capture groups).
-///
-/// Two changes, both exact on such units. Every Unicode word boundary becomes
-/// ASCII (see the module docs). And every Unicode class drops the non-ASCII word
-/// characters, which such a unit cannot hold: `\p{L}` becomes `[A-Za-z]`, the
-/// case folds of `(?i)s` become `[Ss]`. A class like `\p{L}` is hundreds of
-/// UTF-8 byte ranges, compiled anew wherever it appears; without them the
-/// twin's automata are a fraction of the size, build faster, and need fewer
-/// lazy-DFA states and less scratch memory per thread.
+/// The twin of `regex` (see [`for_ascii_words`]), or `None` when it would be the
+/// same; tests build twins this way, the matcher from its parsed rules.
+#[cfg(test)]
 fn ascii_twin(regex: &Regex) -> Option<Regex> {
-    let hir = parse(regex.as_str())?;
-    let (twin, changed) = for_ascii_words(&hir);
-    if !changed {
-        return None;
-    }
-    let built = regex::RegexBuilder::new(&twin.to_string())
+    let twin = for_ascii_words(&parse(regex.as_str())?)?;
+    compile_twin(regex, &twin.to_string())
+}
+
+/// Compile a twin's pattern with the limits of the rules, if it has the same
+/// capture groups as the rule's own regex.
+fn compile_twin(regex: &Regex, pattern: &str) -> Option<Regex> {
+    let built = regex::RegexBuilder::new(pattern)
         .size_limit(crate::rules::compile::REGEX_SIZE_LIMIT)
         .dfa_size_limit(crate::rules::compile::DFA_SIZE_LIMIT)
         .build()
@@ -298,19 +305,51 @@ fn non_ascii_word() -> Option<&'static ClassUnicode> {
 /// `class` without the non-ASCII word characters, when that is a simpler class
 /// (fewer ranges); a negated class such as `[^,;]` only grows by the cut.
 fn narrow_class(class: &ClassUnicode) -> Option<ClassUnicode> {
+    let non_ascii = || class.ranges().iter().filter(|r| !r.end().is_ascii());
+    let size: u32 = non_ascii()
+        .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
+        .sum();
+    if size == 0 {
+        return None;
+    }
+    // Most classes are case folds ([Ssſ]): checking their few non-ASCII
+    // characters one by one is much cheaper than a difference with the ~700
+    // ranges of the word class, and start-up runs this for every class.
+    if size <= 64 {
+        let word = |c: char| regex_syntax::is_word_character(c);
+        let drop: Vec<ClassUnicodeRange> = non_ascii()
+            .flat_map(|r| r.start()..=r.end())
+            .filter(|&c| word(c))
+            .map(|c| ClassUnicodeRange::new(c, c))
+            .collect();
+        if drop.is_empty() {
+            return None;
+        }
+        let mut narrowed = class.clone();
+        narrowed.difference(&ClassUnicode::new(drop));
+        return Some(narrowed);
+    }
     let mut narrowed = class.clone();
     narrowed.difference(non_ascii_word()?);
     (narrowed != *class && narrowed.ranges().len() <= class.ranges().len()).then_some(narrowed)
 }
 
-/// `h` for text without non-ASCII word characters: ASCII word boundaries and
-/// narrowed classes. Also says whether anything changed.
-fn for_ascii_words(h: &Hir) -> (Hir, bool) {
+/// `h` for units without non-ASCII word characters (the ASCII twin's pattern),
+/// or `None` when that is `h` itself; unchanged parts are not copied, which
+/// matters for start-up with large lexicons.
+///
+/// Two changes, both exact on such units. Every Unicode word boundary becomes
+/// ASCII (see the module docs). And every Unicode class drops the non-ASCII word
+/// characters, which such a unit cannot hold: `\p{L}` becomes `[A-Za-z]`, the
+/// case folds of `(?i)s` become `[Ss]`. A class like `\p{L}` is hundreds of
+/// UTF-8 byte ranges, compiled anew wherever it appears; without them the
+/// twin's automata are a fraction of the size, build faster, and need fewer
+/// lazy-DFA states and less scratch memory per thread.
+fn for_ascii_words(h: &Hir) -> Option<Hir> {
     match h.kind() {
-        HirKind::Class(Class::Unicode(class)) => match narrow_class(class) {
-            Some(narrowed) => (Hir::class(Class::Unicode(narrowed)), true),
-            None => (h.clone(), false),
-        },
+        HirKind::Class(Class::Unicode(class)) => {
+            narrow_class(class).map(|narrowed| Hir::class(Class::Unicode(narrowed)))
+        }
         HirKind::Look(look) => {
             let ascii = match look {
                 Look::WordUnicode => Look::WordAscii,
@@ -319,50 +358,44 @@ fn for_ascii_words(h: &Hir) -> (Hir, bool) {
                 Look::WordEndUnicode => Look::WordEndAscii,
                 Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
                 Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
-                _ => return (h.clone(), false),
+                _ => return None,
             };
-            (Hir::look(ascii), true)
+            Some(Hir::look(ascii))
         }
         HirKind::Repetition(r) => {
-            let (sub, changed) = for_ascii_words(&r.sub);
-            let rep = Repetition {
+            let sub = for_ascii_words(&r.sub)?;
+            Some(Hir::repetition(Repetition {
                 min: r.min,
                 max: r.max,
                 greedy: r.greedy,
                 sub: Box::new(sub),
-            };
-            (Hir::repetition(rep), changed)
+            }))
         }
         HirKind::Capture(c) => {
-            let (sub, changed) = for_ascii_words(&c.sub);
-            let cap = Capture {
+            let sub = for_ascii_words(&c.sub)?;
+            Some(Hir::capture(Capture {
                 index: c.index,
                 name: c.name.clone(),
                 sub: Box::new(sub),
-            };
-            (Hir::capture(cap), changed)
+            }))
         }
         HirKind::Concat(subs) | HirKind::Alternation(subs) => {
-            let mut changed = false;
-            let subs: Vec<Hir> = subs
-                .iter()
-                .map(|s| {
-                    let (t, c) = for_ascii_words(s);
-                    changed |= c;
-                    t
-                })
-                .collect();
-            if !changed {
-                return (h.clone(), false);
+            let changed: Vec<Option<Hir>> = subs.iter().map(for_ascii_words).collect();
+            if changed.iter().all(Option::is_none) {
+                return None;
             }
-            let rebuilt = if matches!(h.kind(), HirKind::Concat(_)) {
+            let subs: Vec<Hir> = changed
+                .into_iter()
+                .zip(subs)
+                .map(|(c, s)| c.unwrap_or_else(|| s.clone()))
+                .collect();
+            Some(if matches!(h.kind(), HirKind::Concat(_)) {
                 Hir::concat(subs)
             } else {
                 Hir::alternation(subs)
-            };
-            (rebuilt, true)
+            })
         }
-        _ => (h.clone(), false),
+        _ => None,
     }
 }
 
@@ -386,8 +419,13 @@ struct Lits {
 /// spellings would multiply the set ("assessment" alone has 16) and push broad
 /// rules past the set's size limit.
 pub fn required_literals(pattern: &str) -> Option<BTreeSet<Vec<u8>>> {
-    let hir = for_ascii_words(&parse(pattern)?).0;
-    let lits = analyze(&hir);
+    let hir = parse(pattern)?;
+    literals(&for_ascii_words(&hir).unwrap_or(hir))
+}
+
+/// [`required_literals`] of a parsed (and narrowed) pattern.
+fn literals(hir: &Hir) -> Option<BTreeSet<Vec<u8>>> {
+    let lits = analyze(hir);
     let best = best_of(lits.required, nonempty(lits.exact))?;
     (shortest(&best) >= MIN_LITERAL).then_some(best)
 }
