@@ -48,7 +48,11 @@ fn main() {
     if std::env::args().nth(2).as_deref() == Some("audit") {
         // For profiling: the library call the command line makes.
         let refs: Vec<&Document> = docs.iter().collect();
-        for _ in 0..5 {
+        let passes = std::env::var("PASSES")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(5);
+        for _ in 0..passes {
             for chunk in refs.chunks(32) {
                 std::hint::black_box(auditor.audit_many(chunk));
             }

@@ -78,6 +78,17 @@ fn org_key(name: &str) -> String {
 
 /// Build the ledger from findings (in document order), the text and its segments.
 pub fn build(findings: &[Finding], text: &str, seg: &Segments) -> Ledger {
+    build_with(findings, text, seg, None)
+}
+
+/// [`build`], reusing the person mentions that resolving pronouns found, if any
+/// (the same list: the named sources are the same before and after).
+pub(crate) fn build_with(
+    findings: &[Finding],
+    text: &str,
+    seg: &Segments,
+    mentions: Option<names::Mentions>,
+) -> Ledger {
     let mut ledger = Ledger {
         entries: Vec::new(),
         credited: vec![None; findings.len()],
@@ -86,14 +97,15 @@ pub fn build(findings: &[Finding], text: &str, seg: &Segments) -> Ledger {
     let mut last_person: Option<(usize, usize)> = None;
     // Another person named since then is the likelier "she". No count of
     // paragraphs: one more sentence in between must not change who "she" is.
-    let mentions = if findings.iter().any(|f| {
+    let pronouns = findings.iter().any(|f| {
         f.source
             .as_ref()
             .is_some_and(|s| s.kind == SourceKind::Pronoun)
-    }) {
-        names::person_mentions(text, seg, &crate::rules::named_people(findings))
-    } else {
-        Vec::new()
+    });
+    let mentions = match mentions {
+        _ if !pronouns => Vec::new(),
+        Some(known) => known,
+        None => names::person_mentions(text, seg, &crate::rules::named_people(findings)),
     };
     // How far the mentions after `last_person` have been read, and whether
     // someone else was named among them.

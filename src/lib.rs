@@ -77,9 +77,12 @@ impl Auditor {
 
     /// Audit one document.
     pub fn audit(&self, doc: &Document) -> AuditReport {
-        let seg = text::segment(&doc.text);
-        let findings = rules::find(&self.rules, doc, &seg);
-        self.report(doc, &seg, findings)
+        self.audit_many(&[doc]).pop().unwrap_or_else(|| {
+            // audit_many returns one report per document; this is never reached.
+            let seg = text::segment(&doc.text);
+            let findings = rules::find(&self.rules, doc, &seg);
+            self.report(doc, &seg, findings, None)
+        })
     }
 
     /// Audit several documents: the same reports as [`Auditor::audit`] on each, in
@@ -89,10 +92,10 @@ impl Auditor {
         let segs: Vec<text::Segments> = docs.iter().map(|d| text::segment(&d.text)).collect();
         let pairs: Vec<(&Document, &text::Segments)> =
             docs.iter().copied().zip(segs.iter()).collect();
-        rules::find_many(&self.rules, &pairs)
+        rules::find_many_with_mentions(&self.rules, &pairs)
             .into_iter()
             .zip(pairs)
-            .map(|(findings, (doc, seg))| self.report(doc, seg, findings))
+            .map(|((findings, mentions), (doc, seg))| self.report(doc, seg, findings, mentions))
             .collect()
     }
 
@@ -102,8 +105,9 @@ impl Auditor {
         doc: &Document,
         seg: &text::Segments,
         mut findings: Vec<rules::Finding>,
+        mentions: Option<names::Mentions>,
     ) -> AuditReport {
-        let ledger = ledger::build(&findings, &doc.text, seg);
+        let ledger = ledger::build_with(&findings, &doc.text, seg, mentions);
         let stats = rules::document::DocumentStats::new(&findings, &ledger, seg);
         findings.extend(rules::document::evaluate(&self.rules, &findings, &stats));
         let mut ledger = ledger;

@@ -5,7 +5,6 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
 
 use crate::text::Segments;
@@ -257,11 +256,15 @@ pub(crate) fn plural_source(name: &str) -> bool {
         || (head.len() > 3 && head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us"))
 }
 
+/// People named in the narrative: (offset, the name's last word lowercased), in
+/// order. See [`person_mentions`].
+pub(crate) type Mentions = Vec<(usize, String)>;
+
 /// Where people are named in the narrative (outside quotations), in order, each
 /// with the name's last word lowercased: a title before a capitalized word ("Mr.
 /// Blinken": "blinken"), or the surname of one of `people`
 /// (the article's named sources).
-pub(crate) fn person_mentions(text: &str, seg: &Segments, people: &[&str]) -> Vec<(usize, String)> {
+pub(crate) fn person_mentions(text: &str, seg: &Segments, people: &[&str]) -> Mentions {
     let mut at: Vec<(usize, String)> = Vec::new();
     if let Some(re) = PERSON_TITLE.as_ref() {
         for m in re.find_iter(text) {
@@ -282,20 +285,17 @@ pub(crate) fn person_mentions(text: &str, seg: &Segments, people: &[&str]) -> Ve
         .collect();
     surnames.sort_unstable();
     surnames.dedup();
-    // Built per article for a handful of names: a contiguous NFA builds many
-    // times faster than the DFA `AhoCorasick::new` would pick, and scans as fast.
-    let ac = AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(&surnames);
-    if let Ok(ac) = ac {
-        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    // A handful of names over a few kilobytes: a substring search per name
+    // costs less than building an automaton for them, article after article.
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    for surname in surnames {
         at.extend(
-            ac.find_iter(text)
-                .filter(|m| {
-                    !word(text[..m.start()].chars().next_back())
-                        && !word(text[m.end()..].chars().next())
+            text.match_indices(surname)
+                .filter(|&(i, m)| {
+                    !word(text[..i].chars().next_back())
+                        && !word(text[i + m.len()..].chars().next())
                 })
-                .map(|m| (m.start(), text[m.start()..m.end()].to_lowercase())),
+                .map(|(i, m)| (i, m.to_lowercase())),
         );
     }
     at.retain(|&(m, _)| !seg.in_quote(m));

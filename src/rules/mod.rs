@@ -178,6 +178,19 @@ pub fn find(rules: &RuleSet, doc: &Document, seg: &Segments) -> Vec<Finding> {
 /// about half as fast.
 pub fn find_many(rules: &RuleSet, docs: &[(&Document, &Segments)]) -> Vec<Vec<Finding>> {
     find_with(rules, &rules.matcher(), docs)
+        .into_iter()
+        .map(|(findings, _)| findings)
+        .collect()
+}
+
+/// [`find_many`], each document's findings with the person mentions that
+/// resolving its pronouns needed (`None` when it had none), for the ledger to
+/// reuse: finding them is a full pass over the text.
+pub(crate) fn find_many_with_mentions(
+    rules: &RuleSet,
+    docs: &[(&Document, &Segments)],
+) -> Vec<(Vec<Finding>, Option<names::Mentions>)> {
+    find_with(rules, &rules.matcher(), docs)
 }
 
 /// [`find_many`] with a given matcher (tests compare the fast path with a plain one).
@@ -185,7 +198,7 @@ fn find_with(
     rules: &RuleSet,
     matcher: &matcher::Matcher,
     docs: &[(&Document, &Segments)],
-) -> Vec<Vec<Finding>> {
+) -> Vec<(Vec<Finding>, Option<names::Mentions>)> {
     // One scan of each document for every rule's literals; a rule then searches
     // only the units that hold one of them.
     let prepared: Vec<(matcher::Scan<'_>, Vec<Span>)> = docs
@@ -244,7 +257,7 @@ fn settle(
     doc: &Document,
     seg: &Segments,
     mut found: Vec<(usize, Finding)>,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Option<names::Mentions>) {
     found.sort_by_key(|(order, f)| (f.span.map(|s| s.start), *order));
     // One rule matching the same words twice (say, in overlapping paragraph and
     // sentence scopes) is one finding.
@@ -270,13 +283,17 @@ fn settle(
 /// Nearness is by order, not by a count of sentences: with a fixed reach in
 /// sentences, adding an unrelated sentence could push an unnamed antecedent out
 /// of reach and turn an anonymous "he said" into a named one, raising the score.
-fn resolve_pronouns(text: &str, seg: &Segments, mut findings: Vec<Finding>) -> Vec<Finding> {
+fn resolve_pronouns(
+    text: &str,
+    seg: &Segments,
+    mut findings: Vec<Finding>,
+) -> (Vec<Finding>, Option<names::Mentions>) {
     if !findings.iter().any(|f| {
         f.source
             .as_ref()
             .is_some_and(|s| s.kind == SourceKind::Pronoun)
     }) {
-        return findings;
+        return (findings, None);
     }
     let mentions = names::person_mentions(text, seg, &named_people(&findings));
     let mut last: Option<usize> = None;
@@ -316,7 +333,7 @@ fn resolve_pronouns(text: &str, seg: &Segments, mut findings: Vec<Finding>) -> V
             findings[i].source = source;
         }
     }
-    findings
+    (findings, Some(mentions))
 }
 
 /// The names of the article's named sources, as captured: whom a later "Mr. X"
