@@ -211,44 +211,44 @@ fn trim(text: &str, span: Span) -> Span {
 /// Split one paragraph into sentences.
 fn sentences(text: &str, para: Span) -> Vec<Span> {
     let p = &text[para.start..para.end];
-    let chars: Vec<(usize, char)> = p.char_indices().collect();
+    let char_at = |b: usize| p[b..].chars().next();
     let mut out = Vec::new();
     let mut start = 0usize;
-    let mut i = 0;
-    while i < chars.len() {
-        let (_, c) = chars[i];
-        if !matches!(c, '.' | '!' | '?') {
-            i += 1;
+    // Terminators are ASCII, so a byte search finds them; characters are decoded
+    // only around them. Terminators before `resume` were part of an earlier run.
+    let mut resume = 0usize;
+    for (i, _) in p.match_indices(['.', '!', '?']) {
+        if i < resume {
             continue;
         }
+        let c = p.as_bytes()[i];
         // Take the whole run of terminators and closing marks: `?!`, `."`, `.”)`.
         let mut j = i + 1;
-        while j < chars.len() && (matches!(chars[j].1, '.' | '!' | '?') || is_closer(chars[j].1)) {
-            j += 1;
+        while let Some(d) = char_at(j).filter(|&d| matches!(d, '.' | '!' | '?') || is_closer(d)) {
+            j += d.len_utf8();
         }
-        let end_byte = chars.get(j).map_or(p.len(), |&(b, _)| b);
+        let end_byte = j;
         // The next sentence must start after white space, with a capital, a digit or an
         // opening mark; anything else (`," she said`, `3.5`, `Nov.Credit`) continues.
         let mut k = j;
-        while k < chars.len() && chars[k].1.is_whitespace() {
-            k += 1;
+        while let Some(w) = char_at(k).filter(|w| w.is_whitespace()) {
+            k += w.len_utf8();
         }
-        if k == j || k >= chars.len() {
-            i = j;
+        let Some(next) = char_at(k).filter(|_| k > j) else {
+            resume = j;
             continue;
-        }
-        let next = chars[k].1;
+        };
         let starts_sentence = next.is_uppercase()
             || next.is_ascii_digit()
             || is_open_quote(next)
             || matches!(next, '(' | '[' | '—' | '–' | '¿' | '¡');
-        if !starts_sentence || (c == '.' && j == i + 1 && is_abbreviation(p, &chars, i, next)) {
-            i = j;
+        if !starts_sentence || (c == b'.' && j == i + 1 && is_abbreviation(p, i, next)) {
+            resume = j;
             continue;
         }
         out.push(Span::new(para.start + start, para.start + end_byte));
-        start = chars[k].0;
-        i = k;
+        start = k;
+        resume = k;
     }
     if start < p.len() {
         out.push(Span::new(para.start + start, para.end));
@@ -259,19 +259,18 @@ fn sentences(text: &str, para: Span) -> Vec<Span> {
         .collect()
 }
 
-/// Whether the period at `chars[i]` belongs to an abbreviation rather than ending
-/// the sentence, given the first character of the next word.
-fn is_abbreviation(p: &str, chars: &[(usize, char)], i: usize, next: char) -> bool {
+/// Whether the period at byte `i` of `p` ends an abbreviation rather than a
+/// sentence, given the character that follows the white space after it.
+fn is_abbreviation(p: &str, i: usize, next: char) -> bool {
     // The word before the period, back to white space or an opening mark.
-    let mut k = i;
-    while k > 0 {
-        let c = chars[k - 1].1;
-        if c.is_whitespace() || is_open_quote(c) || matches!(c, '(' | '[' | '—' | '–' | '/') {
-            break;
-        }
-        k -= 1;
-    }
-    let word = &p[chars[k].0..chars[i].0];
+    let from = p[..i]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| {
+            c.is_whitespace() || is_open_quote(c) || matches!(c, '(' | '[' | '—' | '–' | '/')
+        })
+        .map_or(0, |(b, c)| b + c.len_utf8());
+    let word = &p[from..i];
     if word.is_empty() {
         return false;
     }
@@ -301,8 +300,20 @@ fn quotations(text: &str, para: Span) -> Vec<Span> {
     let p = &text[para.start..para.end];
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
-    let mut prev: Option<char> = None;
-    for (b, c) in p.char_indices() {
+    // Only quotation marks matter: find them by their first byte (`"`, and the
+    // lead bytes of “ ” and « »), decoding characters only there.
+    let bytes = p.as_bytes();
+    let mut from = 0;
+    while let Some(off) = bytes[from..]
+        .iter()
+        .position(|&x| matches!(x, b'"' | 0xE2 | 0xC2))
+    {
+        let b = from + off;
+        let Some(c) = p[b..].chars().next() else {
+            break;
+        };
+        from = b + c.len_utf8();
+        let prev = p[..b].chars().next_back();
         match c {
             '“' | '«' if open.is_none() => open = Some(b),
             '”' | '»' => {
@@ -332,7 +343,6 @@ fn quotations(text: &str, para: Span) -> Vec<Span> {
             }
             _ => {}
         }
-        prev = Some(c);
     }
     // A quotation still open at the end of its paragraph runs on into the next one,
     // which opens with a fresh mark; the paragraph's part ends here.
