@@ -89,7 +89,10 @@ pub struct AuditArgs {
     /// and NO_COLOR is unset or empty.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Audit at most N articles at once (default: one per core).
+    /// Worker threads (default: one per core). Each takes up to 32 consecutive
+    /// articles at a time and runs every rule over all of them, which keeps the
+    /// rules' tables in the CPU caches; the environment variable SOURCING_BATCH
+    /// changes the 32 (for measurements).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
 }
@@ -401,7 +404,13 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     // Two full batches per worker may wait, read but not yet written.
-    let window = pool.current_num_threads().max(1) * 2 * BATCH;
+    // SOURCING_BATCH: batch size for measurements (BENCHMARKS.md); 0 means 1.
+    let batch: usize = std::env::var("SOURCING_BATCH")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(BATCH)
+        .max(1);
+    let window = pool.current_num_threads().max(1) * 2 * batch;
     let mut denied = false;
 
     if args.input == InputChoice::Jsonl {
@@ -453,7 +462,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
                 .enumerate()
                 .map(|(i, l)| (i + 1, l))
                 .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty()));
-            ordered_map(&pool, window, BATCH, lines, work, &mut emit);
+            ordered_map(&pool, window, batch, lines, work, &mut emit);
         }
         totals.failures.append(&mut unopened);
         return Ok(exit_code(fail_under, &totals, denied));
@@ -535,7 +544,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         };
         if format == OutputFormat::Json {
             let mut json = JsonStream::new(&mut stdout).ok();
-            ordered_map(&pool, window, BATCH, paths.iter(), work, |done| {
+            ordered_map(&pool, window, batch, paths.iter(), work, |done| {
                 if let (Done::Report { rendered, .. }, Some(j)) = (&done, json.as_mut())
                     && j.report_json(rendered).is_err()
                 {
@@ -549,7 +558,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             }
         } else {
             let mut printed = 0usize;
-            ordered_map(&pool, window, BATCH, paths.iter(), work, |done| {
+            ordered_map(&pool, window, batch, paths.iter(), work, |done| {
                 if let Done::Report { rendered, .. } = &done
                     && !closed
                 {
@@ -576,7 +585,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
     ordered_map(
         &pool,
         window,
-        BATCH,
+        batch,
         paths.iter(),
         audit_batch,
         |result| match result {

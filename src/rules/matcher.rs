@@ -309,7 +309,9 @@ fn narrow_class(class: &ClassUnicode) -> Option<ClassUnicode> {
     let size: u32 = non_ascii()
         .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
         .sum();
-    if size == 0 {
+    // A negated class ([^,;]) runs to the last code point; cutting the word
+    // characters out of it only adds ranges, so do not spend start-up time on it.
+    if size == 0 || class.ranges().last().is_some_and(|r| r.end() == char::MAX) {
         return None;
     }
     // Most classes are case folds ([Ssſ]): checking their few non-ASCII
