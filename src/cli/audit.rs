@@ -530,9 +530,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
                     Ok(report) => Done::Report {
                         // Rendering is a good share of the work: do it here, in parallel.
                         rendered: match format {
-                            OutputFormat::Json => {
-                                serde_json::to_string_pretty(&report).unwrap_or_default()
-                            }
+                            OutputFormat::Json => report::stream::element(&report),
                             _ => report::text::render(&report, opts),
                         },
                         entry: Entry::of(&report),
@@ -546,7 +544,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             let mut json = JsonStream::new(&mut stdout).ok();
             ordered_map(&pool, window, batch, paths.iter(), work, |done| {
                 if let (Done::Report { rendered, .. }, Some(j)) = (&done, json.as_mut())
-                    && j.report_json(rendered).is_err()
+                    && j.element(rendered).is_err()
                 {
                     json = None;
                 }

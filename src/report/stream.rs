@@ -117,6 +117,12 @@ fn nest(json: &str, indent: &str) -> String {
     json.replace('\n', &format!("\n{indent}"))
 }
 
+/// One report as an element of the run's `reports` array: pretty JSON, indented
+/// to its place.
+pub fn element(r: &AuditReport) -> String {
+    nest(&serde_json::to_string_pretty(r).unwrap_or_default(), "    ")
+}
+
 /// Writes a run's JSON object incrementally: the `reports` array one element at
 /// a time, then `errors` and `summary` at the end.
 pub struct JsonStream<W: Write> {
@@ -136,15 +142,14 @@ impl<W: Write> JsonStream<W> {
 
     /// Append one article's report and flush it.
     pub fn report(&mut self, r: &AuditReport) -> io::Result<()> {
-        let json = serde_json::to_string_pretty(r).unwrap_or_default();
-        self.report_json(&json)
+        self.element(&element(r))
     }
 
-    /// Append one report already rendered with `serde_json::to_string_pretty`
-    /// (rendering is the costly part, so workers do it in parallel).
-    pub fn report_json(&mut self, json: &str) -> io::Result<()> {
+    /// Append one report already rendered by [`element`] (rendering is the
+    /// costly part, so workers do it in parallel and this thread only writes).
+    pub fn element(&mut self, element: &str) -> io::Result<()> {
         let sep = if self.reports == 0 { "" } else { "," };
-        write!(self.out, "{sep}\n    {}", nest(json, "    "))?;
+        write!(self.out, "{sep}\n    {element}")?;
         self.reports += 1;
         self.out.flush()
     }
