@@ -367,56 +367,109 @@ fn io_message(err: &std::io::Error) -> String {
 /// Directories are walked recursively for files with an article extension, sorted
 /// by path. `-` stands for standard input and is passed through as is.
 pub fn expand_paths(paths: &[PathBuf]) -> Vec<Result<PathBuf, InputError>> {
-    let mut out = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            out.push(Ok(path.clone()));
-            continue;
-        }
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => {
-                let mut found = Vec::new();
-                walk(path, &mut found);
-                found.sort();
-                if found.is_empty() {
-                    out.push(Err(InputError::EmptyDirectory {
-                        path: path.display().to_string(),
-                    }));
-                }
-                out.extend(found.into_iter().map(Ok));
-            }
-            Ok(_) => out.push(Ok(path.clone())),
-            Err(e) => out.push(Err(InputError::Io {
-                path: path.display().to_string(),
-                message: io_message(&e),
-            })),
-        }
-    }
-    out
+    walk_paths(paths).collect()
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            // Hidden directories (.git and friends) never hold articles.
-            if !entry.file_name().to_string_lossy().starts_with('.') {
-                walk(&path, found);
+/// [`expand_paths`] as an iterator, in the same order, that holds only the
+/// entries of the directories it is in: a run over millions of files does not
+/// keep a list of them all.
+pub fn walk_paths(paths: &[PathBuf]) -> Paths {
+    // Owned, so that the walk can move to the thread that reads the inputs.
+    let args: Vec<PathBuf> = paths.to_vec();
+    Paths {
+        args: args.into_iter(),
+        stack: Vec::new(),
+        root: None,
+    }
+}
+
+/// The iterator of [`walk_paths`].
+#[derive(Debug)]
+pub struct Paths {
+    args: std::vec::IntoIter<PathBuf>,
+    /// The directories being walked, outermost first: each one's entries not yet
+    /// visited, sorted by name, with whether each is a directory.
+    stack: Vec<std::vec::IntoIter<(PathBuf, bool)>>,
+    /// The directory named on the command line that is being walked, and
+    /// whether it has yielded a file yet.
+    root: Option<(PathBuf, bool)>,
+}
+
+impl Iterator for Paths {
+    type Item = Result<PathBuf, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(entries) = self.stack.last_mut() {
+                match entries.next() {
+                    // Sorting each directory's entries by name and visiting them
+                    // in order yields every file in the order of a sort by path.
+                    Some((dir, true)) => self.stack.push(sorted_entries(&dir)),
+                    Some((file, false)) => {
+                        if let Some(root) = &mut self.root {
+                            root.1 = true;
+                        }
+                        return Some(Ok(file));
+                    }
+                    None => {
+                        self.stack.pop();
+                    }
+                }
+                continue;
             }
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| ARTICLE_EXTENSIONS.iter().any(|a| e.eq_ignore_ascii_case(a)))
-        {
-            found.push(path);
+            if let Some((root, found)) = self.root.take()
+                && !found
+            {
+                return Some(Err(InputError::EmptyDirectory {
+                    path: root.display().to_string(),
+                }));
+            }
+            let path = self.args.next()?;
+            if path.as_os_str() == "-" {
+                return Some(Ok(path));
+            }
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() => {
+                    self.stack.push(sorted_entries(&path));
+                    self.root = Some((path, false));
+                }
+                Ok(_) => return Some(Ok(path)),
+                Err(e) => {
+                    return Some(Err(InputError::Io {
+                        path: path.display().to_string(),
+                        message: io_message(&e),
+                    }));
+                }
+            }
         }
     }
+}
+
+/// A directory's sub-directories (not hidden) and article files, sorted by name.
+fn sorted_entries(dir: &Path) -> std::vec::IntoIter<(PathBuf, bool)> {
+    let mut found = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                // Hidden directories (.git and friends) never hold articles.
+                if !entry.file_name().to_string_lossy().starts_with('.') {
+                    found.push((path, true));
+                }
+            } else if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ARTICLE_EXTENSIONS.iter().any(|a| e.eq_ignore_ascii_case(a)))
+            {
+                found.push((path, false));
+            }
+        }
+    }
+    found.sort();
+    found.into_iter()
 }
 
 /// Story metadata read from front matter or page markup.
@@ -759,6 +812,64 @@ fn blank(out: &mut [u8], from: usize, to: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The streaming walk yields what a full listing sorted by path would, with
+    /// errors in the places of the arguments they are about.
+    #[test]
+    fn walk_yields_files_in_path_order_without_listing_them_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let files = [
+            "a.txt",
+            "a-b.txt",
+            "a/x.txt",
+            "a/b/deep.md",
+            "a/b.html",
+            "B.txt",
+            "z/y/w.txt",
+            ".hidden/skipped.txt",
+            "a/notes.pdf",
+        ];
+        for f in files {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "Officials said so.").unwrap();
+        }
+        std::fs::create_dir_all(root.join("empty/inner")).unwrap();
+        // The reference: every article file under `root`, sorted by path.
+        fn all(dir: &Path, out: &mut Vec<PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                let name = e.file_name().to_string_lossy().to_string();
+                if p.is_dir() {
+                    if !name.starts_with('.') {
+                        all(&p, out);
+                    }
+                } else if ["txt", "md", "html"].iter().any(|x| name.ends_with(x)) {
+                    out.push(p);
+                }
+            }
+        }
+        let mut expected = Vec::new();
+        all(root, &mut expected);
+        expected.sort();
+        assert_eq!(expected.len(), 7);
+        let args = [
+            root.join("a/x.txt"),
+            root.to_path_buf(),
+            root.join("empty"),
+            root.join("missing.txt"),
+            PathBuf::from("-"),
+        ];
+        let got: Vec<_> = walk_paths(&args).collect();
+        assert_eq!(got.len(), 1 + 7 + 1 + 1 + 1);
+        assert_eq!(got[0].as_ref().unwrap(), &root.join("a/x.txt"));
+        let walked: Vec<PathBuf> = got[1..8].iter().map(|r| r.clone().unwrap()).collect();
+        assert_eq!(walked, expected);
+        assert!(matches!(got[8], Err(InputError::EmptyDirectory { .. })));
+        assert!(matches!(got[9], Err(InputError::Io { .. })));
+        assert_eq!(got[10].as_ref().unwrap(), &PathBuf::from("-"));
+    }
 
     #[test]
     fn line_col_counts_characters() {

@@ -468,8 +468,19 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         return Ok(exit_code(fail_under, &totals, denied));
     }
 
-    let paths = input::expand_paths(&args.paths);
-    if let Some(out) = &args.output {
+    // Text and JSON to standard output stream: each report is written as soon as
+    // it and every earlier one are done, and only small totals are kept, so
+    // memory stays flat over an archive. The other formats (and --output, which
+    // is replaced atomically) are whole documents, rendered once at the end.
+    let streaming =
+        args.output.is_none() && matches!(format, OutputFormat::Text | OutputFormat::Json);
+    // The input files are listed up front only when something needs the list:
+    // the check that --output is not one of them, or a progress bar's total on
+    // a terminal. Otherwise the directories are walked as the run goes, so a
+    // run over millions of files does not hold their names.
+    let listed =
+        (!streaming || std::io::stderr().is_terminal()).then(|| input::expand_paths(&args.paths));
+    if let (Some(out), Some(paths)) = (&args.output, &listed) {
         let inputs: Vec<PathBuf> = paths
             .iter()
             .filter_map(|p| p.as_ref().ok().cloned())
@@ -477,7 +488,11 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             .collect();
         check_output(out, &inputs)?;
     }
-    let bar = progress(paths.len());
+    let bar = progress(listed.as_ref().map_or(0, Vec::len));
+    let inputs: Box<dyn Iterator<Item = Result<PathBuf, InputError>> + Send> = match listed {
+        Some(paths) => Box::new(paths.into_iter()),
+        None => Box::new(input::walk_paths(&args.paths)),
+    };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -491,7 +506,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         quiet: args.quiet,
         width: text_width(to_terminal),
     };
-    let audit_batch = |batch: Vec<&Result<PathBuf, InputError>>| {
+    let audit_batch = |batch: Vec<Result<PathBuf, InputError>>| {
         let loaded = batch
             .iter()
             .map(|p| {
@@ -513,17 +528,11 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         results
     };
 
-    // Text and JSON to standard output stream: each report is written as soon as
-    // it and every earlier one are done, and only small totals are kept, so
-    // memory stays flat over an archive. The other formats (and --output, which
-    // is replaced atomically) are whole documents, rendered once at the end.
-    let streaming =
-        args.output.is_none() && matches!(format, OutputFormat::Text | OutputFormat::Json);
     if streaming {
         let mut totals = Totals::new(format == OutputFormat::Text);
         let mut stdout = std::io::stdout().lock();
         let mut closed = false;
-        let work = |batch: Vec<&Result<PathBuf, InputError>>| -> Vec<Done> {
+        let work = |batch: Vec<Result<PathBuf, InputError>>| -> Vec<Done> {
             audit_batch(batch)
                 .into_iter()
                 .map(|result| match result {
@@ -542,7 +551,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         };
         if format == OutputFormat::Json {
             let mut json = JsonStream::new(&mut stdout).ok();
-            ordered_map(&pool, window, batch, paths.iter(), work, |done| {
+            ordered_map(&pool, window, batch, inputs, work, |done| {
                 if let (Done::Report { rendered, .. }, Some(j)) = (&done, json.as_mut())
                     && j.element(rendered).is_err()
                 {
@@ -556,7 +565,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             }
         } else {
             let mut printed = 0usize;
-            ordered_map(&pool, window, batch, paths.iter(), work, |done| {
+            ordered_map(&pool, window, batch, inputs, work, |done| {
                 if let Done::Report { rendered, .. } = &done
                     && !closed
                 {
@@ -584,7 +593,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         &pool,
         window,
         batch,
-        paths.iter(),
+        inputs,
         audit_batch,
         |result| match result {
             Ok(report) => {
