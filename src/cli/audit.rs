@@ -404,12 +404,14 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     // Two full batches per worker may wait, read but not yet written.
-    // SOURCING_BATCH: batch size for measurements (BENCHMARKS.md); 0 means 1.
+    // SOURCING_BATCH: batch size for measurements (BENCHMARKS.md), 1 to 1,024:
+    // the window below holds that many inputs per worker twice over, and its
+    // channel's slots are allocated up front.
     let batch: usize = std::env::var("SOURCING_BATCH")
         .ok()
         .and_then(|b| b.parse().ok())
         .unwrap_or(BATCH)
-        .max(1);
+        .clamp(1, 1024);
     let window = pool.current_num_threads().max(1) * 2 * batch;
     let mut denied = false;
 
