@@ -324,6 +324,19 @@ mod tests {
         assert!(looks_like_organization("Office of the President"));
     }
 
+    /// Each surname is found on its own: with "Lee" and "Leeds" both named, a
+    /// later "Leeds" is a mention of Leeds. (The automaton used before reported
+    /// the shorter "Lee" there, dropped it at the word check, and missed "Leeds".)
+    #[test]
+    fn overlapping_surnames_are_each_found() {
+        let text = "Amy Lee said so. Tom Leeds agreed. Later, Leeds left.";
+        let seg = crate::text::segment(text);
+        let found = person_mentions(text, &seg, &["Amy Lee", "Tom Leeds"]);
+        let names: Vec<&str> = found.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(names, ["lee", "leeds", "leeds"]);
+        assert_eq!(found[2].0, text.rfind("Leeds").unwrap());
+    }
+
     #[test]
     fn person_tokens_drop_titles() {
         assert_eq!(person_tokens("Ms. Hua"), vec!["hua"]);

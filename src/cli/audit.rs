@@ -678,18 +678,22 @@ fn exit_code(fail_under: Option<u8>, totals: &Totals, denied: bool) -> u8 {
 
 /// Audit the documents among `loaded` as one batch, keeping each failure in its
 /// place: one result per input, in order.
-fn audit_loaded<E>(
+fn audit_loaded(
     auditor: &sourcing::Auditor,
-    loaded: Vec<Result<Box<sourcing::Document>, E>>,
-) -> Vec<Result<AuditReport, E>> {
+    loaded: Vec<Result<Box<sourcing::Document>, InputFailure>>,
+) -> Vec<Result<AuditReport, InputFailure>> {
     let docs: Vec<&sourcing::Document> = loaded.iter().filter_map(|l| l.as_deref().ok()).collect();
-    // `audit_many` returns one report per document, in order.
+    // `audit_many` returns one report per document, in order. Every input gets a
+    // result all the same: ordered_map waits for one per input.
     let mut reports = auditor.audit_many(&docs).into_iter();
     loaded
         .into_iter()
-        .filter_map(|l| match l {
-            Ok(_) => reports.next().map(Ok),
-            Err(e) => Some(Err(e)),
+        .map(|l| {
+            let doc = l?;
+            reports.next().ok_or_else(|| InputFailure {
+                file: doc.name.clone(),
+                message: "internal error: no report was produced".into(),
+            })
         })
         .collect()
 }
@@ -703,42 +707,53 @@ fn jsonl_records(
 ) -> Vec<(String, Done)> {
     let parsed: Vec<_> = records
         .into_iter()
-        .map(|(line, record)| match record {
-            Ok(text) => input::jsonl::parse(line, &text, max_bytes).map(Box::new),
-            Err(e) => Err(input::jsonl::RecordError {
-                line,
-                id: None,
-                message: format!("cannot read the line: {e}"),
-            }),
+        .map(|(line, record)| {
+            let parsed = match record {
+                Ok(text) => input::jsonl::parse(line, &text, max_bytes).map(Box::new),
+                Err(e) => Err(input::jsonl::RecordError {
+                    line,
+                    id: None,
+                    message: format!("cannot read the line: {e}"),
+                }),
+            };
+            (line, parsed)
         })
         .collect();
     let docs: Vec<&sourcing::Document> = parsed
         .iter()
-        .filter_map(|p| p.as_ref().ok().map(|r| &r.document))
+        .filter_map(|(_, p)| p.as_ref().ok().map(|r| &r.document))
         .collect();
     // `audit_many` returns one report per document, in order.
     let mut reports = auditor.audit_many(&docs).into_iter();
     parsed
         .into_iter()
-        .filter_map(|p| match p {
-            Ok(record) => {
-                let report = reports.next()?;
-                Some((
+        .map(|(line, p)| {
+            // Every record gets a line all the same: ordered_map waits for one each.
+            let record = p.and_then(|record| match reports.next() {
+                Some(report) => Ok((record, report)),
+                None => Err(input::jsonl::RecordError {
+                    line,
+                    id: None,
+                    message: "internal error: no report was produced".into(),
+                }),
+            });
+            match record {
+                Ok((record, report)) => (
                     input::jsonl::render(&record.fields, &report),
                     Done::Report {
                         rendered: String::new(),
                         entry: Entry::of(&report),
                         worst: report.worst(),
                     },
-                ))
+                ),
+                Err(e) => (
+                    e.to_json(),
+                    Done::Failed(InputFailure {
+                        file: e.name(),
+                        message: format!("line {}: {}", e.line, e.message),
+                    }),
+                ),
             }
-            Err(e) => Some((
-                e.to_json(),
-                Done::Failed(InputFailure {
-                    file: e.name(),
-                    message: format!("line {}: {}", e.line, e.message),
-                }),
-            )),
         })
         .collect()
 }

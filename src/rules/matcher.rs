@@ -319,8 +319,9 @@ fn narrow_class(class: &ClassUnicode) -> Option<ClassUnicode> {
     // ranges of the word class, and start-up runs this for every class.
     if size <= 64 {
         let word = |c: char| regex_syntax::is_word_character(c);
+        // A range may start in ASCII ([z-\x{80}]): only its non-ASCII part is cut.
         let drop: Vec<ClassUnicodeRange> = non_ascii()
-            .flat_map(|r| r.start()..=r.end())
+            .flat_map(|r| r.start().max('\u{80}')..=r.end())
             .filter(|&c| word(c))
             .map(|c| ClassUnicodeRange::new(c, c))
             .collect();
@@ -700,6 +701,25 @@ mod tests {
         // ...while the negated class still admits curly quotes and dashes.
         assert!(classes.iter().any(|c| !ascii(c)), "{}", twin.as_str());
         assert!(twin.is_match("Hua said — it’s over"));
+        // A range across the ASCII border keeps its ASCII part (found in review:
+        // the twin of `said[z-\x{80}]` used to drop the z).
+        let across = Regex::new(r"\bsaid[z-\x{80}]").unwrap();
+        let across_twin = ascii_twin(&across).unwrap();
+        assert_eq!(across_twin.find("saidz").map(|m| m.range()), Some(0..5));
+        assert_eq!(
+            lits(r"said[z-\x{80}]"),
+            // U+0080 is a control character, not a word character: it stays.
+            [
+                "saidz",
+                "said{",
+                "said|",
+                "said}",
+                "said~",
+                "said\x7f",
+                "said\u{80}"
+            ]
+            .map(String::from)
+        );
         assert_eq!(
             twin.find("Hua said so").map(|m| m.as_str()),
             Some("Hua said so")
