@@ -77,12 +77,11 @@ impl Auditor {
 
     /// Audit one document.
     pub fn audit(&self, doc: &Document) -> AuditReport {
-        self.audit_many(&[doc]).pop().unwrap_or_else(|| {
-            // audit_many returns one report per document; this is never reached.
-            let seg = text::segment(&doc.text);
-            let findings = rules::find(&self.rules, doc, &seg);
-            self.report(doc, &seg, findings, None)
-        })
+        let seg = text::segment(&doc.text);
+        let (findings, mentions) = rules::find_many_with_mentions(&self.rules, &[(doc, &seg)])
+            .pop()
+            .unwrap_or_default();
+        self.report(doc, &seg, findings, mentions)
     }
 
     /// Audit several documents: the same reports as [`Auditor::audit`] on each, in

@@ -185,3 +185,35 @@ fn parallel_json_run_equals_the_library_render_in_input_order() {
     assert_eq!(printed["summary"]["audited"], reports.len());
     assert_eq!(printed["summary"]["failed"], 1);
 }
+
+/// Batching is invisible: the JSON run over the fixtures (files, a missing one,
+/// HTML and Markdown) is the same byte for byte whatever the batch size, from one
+/// article at a time to all at once, and an absurd size is clamped, not trusted.
+#[test]
+fn batch_size_never_changes_the_output() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let run = |batch: Option<&str>| {
+        let mut cmd = sourcing();
+        cmd.args(["audit", "--no-config", "--format", "json", "--jobs", "2"])
+            .arg(&dir)
+            .arg(dir.join("does-not-exist.txt"));
+        if let Some(b) = batch {
+            cmd.env("SOURCING_BATCH", b);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "a missing file is an input error"
+        );
+        out.stdout
+    };
+    let default = run(None);
+    assert!(default.len() > 10_000);
+    for batch in ["1", "3", "0", "18446744073709551615", "not a number"] {
+        assert!(
+            run(Some(batch)) == default,
+            "SOURCING_BATCH={batch} changed the output"
+        );
+    }
+}

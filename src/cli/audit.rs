@@ -525,9 +525,20 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
                 }
             })
             .collect();
-        let results = audit_loaded(&auditor, loaded);
+        let results = audit_in_place(
+            &auditor,
+            loaded,
+            |doc| doc,
+            |doc| InputFailure {
+                file: doc.name.clone(),
+                message: "internal error: no report was produced".into(),
+            },
+        );
         bar.inc(batch.len() as u64);
         results
+            .into_iter()
+            .map(|r| r.map(|(_, report)| report))
+            .collect::<Vec<_>>()
     };
 
     if streaming {
@@ -676,24 +687,31 @@ fn exit_code(fail_under: Option<u8>, totals: &Totals, denied: bool) -> u8 {
     }
 }
 
-/// Audit the documents among `loaded` as one batch, keeping each failure in its
-/// place: one result per input, in order.
-fn audit_loaded(
+/// Audit the documents among `items` as one batch ([`Auditor::audit_many`]),
+/// each report in its item's place; failed items stay as they are.
+///
+/// [`Auditor::audit_many`]: sourcing::Auditor::audit_many
+fn audit_in_place<T, E>(
     auditor: &sourcing::Auditor,
-    loaded: Vec<Result<Box<sourcing::Document>, InputFailure>>,
-) -> Vec<Result<AuditReport, InputFailure>> {
-    let docs: Vec<&sourcing::Document> = loaded.iter().filter_map(|l| l.as_deref().ok()).collect();
-    // `audit_many` returns one report per document, in order. Every input gets a
-    // result all the same: ordered_map waits for one per input.
+    items: Vec<Result<T, E>>,
+    doc: impl Fn(&T) -> &sourcing::Document,
+    missing: impl Fn(&T) -> E,
+) -> Vec<Result<(T, AuditReport), E>> {
+    let docs: Vec<&sourcing::Document> = items
+        .iter()
+        .filter_map(|i| i.as_ref().ok().map(&doc))
+        .collect();
+    // One report per document, in order. ordered_map waits for one result per
+    // input, so even a missing report must not lose its item: `missing` says so.
     let mut reports = auditor.audit_many(&docs).into_iter();
-    loaded
+    items
         .into_iter()
-        .map(|l| {
-            let doc = l?;
-            reports.next().ok_or_else(|| InputFailure {
-                file: doc.name.clone(),
-                message: "internal error: no report was produced".into(),
-            })
+        .map(|item| {
+            let t = item?;
+            match reports.next() {
+                Some(report) => Ok((t, report)),
+                None => Err(missing(&t)),
+            }
         })
         .collect()
 }
@@ -707,53 +725,43 @@ fn jsonl_records(
 ) -> Vec<(String, Done)> {
     let parsed: Vec<_> = records
         .into_iter()
-        .map(|(line, record)| {
-            let parsed = match record {
-                Ok(text) => input::jsonl::parse(line, &text, max_bytes).map(Box::new),
-                Err(e) => Err(input::jsonl::RecordError {
-                    line,
-                    id: None,
-                    message: format!("cannot read the line: {e}"),
-                }),
-            };
-            (line, parsed)
+        .map(|(line, record)| match record {
+            Ok(text) => input::jsonl::parse(line, &text, max_bytes).map(|r| (line, r)),
+            Err(e) => Err(input::jsonl::RecordError {
+                line,
+                id: None,
+                message: format!("cannot read the line: {e}"),
+            }),
         })
         .collect();
-    let docs: Vec<&sourcing::Document> = parsed
-        .iter()
-        .filter_map(|(_, p)| p.as_ref().ok().map(|r| &r.document))
-        .collect();
-    // `audit_many` returns one report per document, in order.
-    let mut reports = auditor.audit_many(&docs).into_iter();
-    parsed
+    let audited = audit_in_place(
+        auditor,
+        parsed,
+        |(_, record)| &record.document,
+        |&(line, _)| input::jsonl::RecordError {
+            line,
+            id: None,
+            message: "internal error: no report was produced".into(),
+        },
+    );
+    audited
         .into_iter()
-        .map(|(line, p)| {
-            // Every record gets a line all the same: ordered_map waits for one each.
-            let record = p.and_then(|record| match reports.next() {
-                Some(report) => Ok((record, report)),
-                None => Err(input::jsonl::RecordError {
-                    line,
-                    id: None,
-                    message: "internal error: no report was produced".into(),
+        .map(|result| match result {
+            Ok(((_, record), report)) => (
+                input::jsonl::render(&record.fields, &report),
+                Done::Report {
+                    rendered: String::new(),
+                    entry: Entry::of(&report),
+                    worst: report.worst(),
+                },
+            ),
+            Err(e) => (
+                e.to_json(),
+                Done::Failed(InputFailure {
+                    file: e.name(),
+                    message: format!("line {}: {}", e.line, e.message),
                 }),
-            });
-            match record {
-                Ok((record, report)) => (
-                    input::jsonl::render(&record.fields, &report),
-                    Done::Report {
-                        rendered: String::new(),
-                        entry: Entry::of(&report),
-                        worst: report.worst(),
-                    },
-                ),
-                Err(e) => (
-                    e.to_json(),
-                    Done::Failed(InputFailure {
-                        file: e.name(),
-                        message: format!("line {}: {}", e.line, e.message),
-                    }),
-                ),
-            }
+            ),
         })
         .collect()
 }

@@ -210,37 +210,14 @@ fn find_with(
         .collect();
     let mut found: Vec<Vec<(usize, Finding)>> = docs.iter().map(|_| Vec::new()).collect();
     for (order, rule) in rules.rules.iter().enumerate() {
-        for (((doc, seg), (scan, sentence_units)), found) in
-            docs.iter().zip(&prepared).zip(&mut found)
-        {
-            let text = doc.text.as_str();
-            let whole = [Span::new(0, text.len())];
+        for (((doc, seg), (scan, sentences)), found) in docs.iter().zip(&prepared).zip(&mut found) {
+            let whole = [Span::new(0, doc.text.len())];
             let units: &[Span] = match rule.scope {
-                Scope::Sentence => sentence_units,
+                Scope::Sentence => sentences,
                 Scope::Paragraph => &seg.paragraphs,
                 Scope::Document => &whole,
             };
-            let mut cache = compile::MatchCache::default();
-            for unit in scan.candidates(order, units) {
-                let unit_text = &text[unit.start..unit.end];
-                let regex = scan.regex(order, &rule.regex, unit);
-                // Most candidate units hold no match: a forward-only search rejects
-                // them without the reverse search and capture engines a full match
-                // needs, and without allocating.
-                if regex.shortest_match(unit_text).is_none() {
-                    continue;
-                }
-                for caps in regex.captures_iter(unit_text) {
-                    let Some(m) = caps.get(0) else { continue };
-                    if m.is_empty() {
-                        continue;
-                    }
-                    let span = Span::new(unit.start + m.start(), unit.start + m.end());
-                    if let Some(f) = rule.finding(text, seg, unit, span, &caps, &mut cache) {
-                        found.push((order, f));
-                    }
-                }
-            }
+            match_rule(rule, order, (&doc.text, seg), scan, units, found);
         }
     }
     found
@@ -248,6 +225,38 @@ fn find_with(
         .zip(docs)
         .map(|(found, (doc, seg))| settle(rules, doc, seg, found))
         .collect()
+}
+
+/// Add the findings of rule number `order` in one document to `found`,
+/// searching only the candidate units among `units`.
+fn match_rule(
+    rule: &CompiledRule,
+    order: usize,
+    (text, seg): (&str, &Segments),
+    scan: &matcher::Scan<'_>,
+    units: &[Span],
+    found: &mut Vec<(usize, Finding)>,
+) {
+    let mut cache = compile::MatchCache::default();
+    for unit in scan.candidates(order, units) {
+        let unit_text = &text[unit.start..unit.end];
+        let regex = scan.regex(order, &rule.regex, unit);
+        // Most candidate units hold no match: a forward-only search rejects them
+        // without the reverse search and capture engines a full match needs, and
+        // without allocating.
+        if regex.shortest_match(unit_text).is_none() {
+            continue;
+        }
+        for caps in regex.captures_iter(unit_text) {
+            let Some(m) = caps.get(0).filter(|m| !m.is_empty()) else {
+                continue;
+            };
+            let span = Span::new(unit.start + m.start(), unit.start + m.end());
+            if let Some(f) = rule.finding(text, seg, unit, span, &caps, &mut cache) {
+                found.push((order, f));
+            }
+        }
+    }
 }
 
 /// Order one document's raw matches, drop duplicates, apply `overridden_by` and
