@@ -206,29 +206,23 @@ fn shadowed(findings: &[Finding], points: &[f64]) -> Vec<bool> {
     }
     for mut spans in by_category.into_values() {
         spans.sort_unstable();
-        let mut run: Vec<usize> = Vec::new();
-        let mut end = 0;
-        for (start, stop, i) in spans
-            .into_iter()
-            .chain([(usize::MAX, usize::MAX, usize::MAX)])
-        {
-            if start >= end || i == usize::MAX {
-                if let Some(&best) = run
-                    .iter()
-                    .max_by(|&&a, &&b| points[a].total_cmp(&points[b]).then(b.cmp(&a)))
-                {
-                    for &j in &run {
-                        out[j] = j != best;
-                    }
-                }
-                run.clear();
-                end = 0;
+        let mut from = 0;
+        while from < spans.len() {
+            // A run: every span that starts before the furthest end so far.
+            let mut end = spans[from].1;
+            let mut to = from + 1;
+            while to < spans.len() && spans[to].0 < end {
+                end = end.max(spans[to].1);
+                to += 1;
             }
-            if i == usize::MAX {
-                break;
+            let run = spans[from..to].iter().map(|&(_, _, i)| i);
+            let best = run
+                .clone()
+                .max_by(|&a, &b| points[a].total_cmp(&points[b]).then(b.cmp(&a)));
+            for j in run {
+                out[j] = Some(j) != best;
             }
-            run.push(i);
-            end = end.max(stop);
+            from = to;
         }
     }
     out
