@@ -6,12 +6,13 @@
 //!
 //! 1. **Searching where it cannot match.** Every rule used to run over every
 //!    sentence. Most rules need some literal text to match (a speech verb, "according
-//!    to", "declined"). [`required_literals`] derives, from the compiled pattern
+//!    to", "declined"). [`required_literal_sets`] derives, from the compiled pattern
 //!    itself (never from a hand-written list, so rule authors can change patterns
-//!    freely), a set of strings one of which every match must contain. One
-//!    Aho-Corasick automaton over the literals of all rules scans the document once;
-//!    a rule then runs only on units that hold one of its literals (or a
-//!    non-ASCII word character, which its literals do not account for).
+//!    freely), sets of strings such that every match contains one string of each
+//!    set. One Aho-Corasick automaton over the literals of all rules scans the
+//!    document once; a rule then runs only on units that hold a literal of each of
+//!    its sets (or a non-ASCII word character, which its literals do not account
+//!    for).
 //! 2. **Unicode word boundaries.** The regex engine's fast lazy DFA cannot evaluate a
 //!    Unicode `\b` on text with non-ASCII bytes (curly quotes, dashes, accented
 //!    names) and falls back to much slower engines. A `\b` compares the "wordness"
@@ -40,12 +41,20 @@ const MAX_SET: usize = 256;
 const MAX_CLASS: u32 = 8;
 /// Shortest literal worth prefiltering on: shorter ones hit nearly every sentence.
 const MIN_LITERAL: usize = 3;
+/// Most literal sets one rule requires together (see [`required_literal_sets`]).
+const MAX_SETS: usize = 4;
+
+/// A set of literal strings (ASCII lowercased).
+type Set = BTreeSet<Vec<u8>>;
 
 /// The fast-path twin of one pattern rule.
 #[derive(Debug, Clone)]
 struct FastRule {
-    /// Whether the rule only runs where one of its literals occurs.
+    /// Whether the rule only runs where its literals occur.
     prefiltered: bool,
+    /// The slots of [`Scan::hits`] this rule's literal sets fill, one per set: a
+    /// unit is a candidate only when every slot has a hit inside it.
+    slots: std::ops::Range<usize>,
     /// The pattern of the rule's ASCII twin (see [`for_ascii_words`]), when it differs
     /// from the rule's own.
     twin_pattern: Option<String>,
@@ -64,15 +73,18 @@ pub struct Matcher {
     rules: Vec<FastRule>,
     /// One automaton over every prefiltered rule's literals.
     literals: Option<AhoCorasick>,
-    /// For each literal of `literals`, the rules it stands for.
-    literal_rules: Vec<Vec<u32>>,
+    /// For each literal of `literals`, the slots (rule and set) it stands for.
+    literal_slots: Vec<Vec<u32>>,
+    /// How many slots all rules' sets fill together.
+    slot_count: usize,
 }
 
 /// The result of scanning one document: where each rule may match.
 #[derive(Debug)]
 pub struct Scan<'m> {
     matcher: &'m Matcher,
-    /// Per rule, the spans of its literals in the document, sorted by start.
+    /// Per slot (one literal set of one rule), the spans of its literals in the
+    /// document, sorted by start.
     hits: Vec<Vec<Span>>,
     /// Byte offsets of non-ASCII word characters in the document, in order.
     unicode_words: Vec<usize>,
@@ -83,24 +95,33 @@ impl Matcher {
     pub fn new(rules: &[CompiledRule]) -> Matcher {
         let mut fast = Vec::with_capacity(rules.len());
         let mut patterns: Vec<Vec<u8>> = Vec::new();
-        let mut literal_rules: Vec<Vec<u32>> = Vec::new();
+        let mut literal_slots: Vec<Vec<u32>> = Vec::new();
         let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
-        for (i, rule) in rules.iter().enumerate() {
+        let mut slot_count = 0;
+        for rule in rules {
             // Parsed and narrowed once: the literals and the twin both come from it.
             let hir = parse(&rule.pattern_compiled);
             let twin = hir.as_ref().and_then(for_ascii_words);
-            let lits = twin.as_ref().or(hir.as_ref()).and_then(literals);
-            let prefiltered = lits.is_some();
-            for lit in lits.into_iter().flatten() {
-                let at = *index.entry(lit.clone()).or_insert_with(|| {
-                    patterns.push(lit);
-                    literal_rules.push(Vec::new());
-                    patterns.len() - 1
-                });
-                literal_rules[at].push(i as u32);
+            let sets = twin
+                .as_ref()
+                .or(hir.as_ref())
+                .map(literal_sets)
+                .unwrap_or_default();
+            let first = slot_count;
+            for set in sets {
+                for lit in set {
+                    let at = *index.entry(lit.clone()).or_insert_with(|| {
+                        patterns.push(lit);
+                        literal_slots.push(Vec::new());
+                        patterns.len() - 1
+                    });
+                    literal_slots[at].push(slot_count as u32);
+                }
+                slot_count += 1;
             }
             fast.push(FastRule {
-                prefiltered,
+                prefiltered: slot_count > first,
+                slots: first..slot_count,
                 twin_pattern: twin.map(|h| h.to_string()),
                 ascii: OnceLock::new(),
                 twin: true,
@@ -136,7 +157,8 @@ impl Matcher {
             ids: rules.iter().map(|r| r.id.clone()).collect(),
             rules: fast,
             literals,
-            literal_rules,
+            literal_slots,
+            slot_count,
         }
     }
 
@@ -150,13 +172,15 @@ impl Matcher {
                 .iter()
                 .map(|_| FastRule {
                     prefiltered: false,
+                    slots: 0..0,
                     twin_pattern: None,
                     ascii: OnceLock::new(),
                     twin: false,
                 })
                 .collect(),
             literals: None,
-            literal_rules: Vec::new(),
+            literal_slots: Vec::new(),
+            slot_count: 0,
         }
     }
 
@@ -173,17 +197,17 @@ impl Matcher {
 
     /// How many distinct literals the automaton searches for.
     pub fn literal_count(&self) -> usize {
-        self.literal_rules.len()
+        self.literal_slots.len()
     }
 
     /// Scan a document once for every rule's literals.
     pub fn scan(&self, text: &str) -> Scan<'_> {
-        let mut hits: Vec<Vec<Span>> = vec![Vec::new(); self.rules.len()];
+        let mut hits: Vec<Vec<Span>> = vec![Vec::new(); self.slot_count];
         if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(text) {
                 let span = Span::new(m.start(), m.end());
-                for &r in &self.literal_rules[m.pattern().as_usize()] {
-                    hits[r as usize].push(span);
+                for &slot in &self.literal_slots[m.pattern().as_usize()] {
+                    hits[slot as usize].push(span);
                 }
             }
             for h in &mut hits {
@@ -214,21 +238,24 @@ impl Scan<'_> {
         rule: usize,
         units: &'a [Span],
     ) -> impl Iterator<Item = Span> + 'a {
-        let prefiltered = self.matcher.rules[rule].prefiltered;
-        let hits: &'a [Span] = &self.hits[rule];
-        let mut next = 0usize;
+        let fast = &self.matcher.rules[rule];
+        let slots: &'a [Vec<Span>] = &self.hits[fast.slots.clone()];
+        // Per slot, the first hit that may still lie in a unit (units come in order).
+        let mut next = vec![0usize; slots.len()];
         units.iter().copied().filter(move |unit| {
             // The literals hold for text without non-ASCII word characters only.
-            if !prefiltered || !self.ascii_words_only(*unit) {
+            if !fast.prefiltered || !self.ascii_words_only(*unit) {
                 return true;
             }
-            while next < hits.len() && hits[next].start < unit.start {
-                next += 1;
-            }
-            hits[next..]
-                .iter()
-                .take_while(|h| h.start < unit.end)
-                .any(|h| h.end <= unit.end)
+            slots.iter().zip(&mut next).all(|(hits, next)| {
+                while *next < hits.len() && hits[*next].start < unit.start {
+                    *next += 1;
+                }
+                hits[*next..]
+                    .iter()
+                    .take_while(|h| h.start < unit.end)
+                    .any(|h| h.end <= unit.end)
+            })
         })
     }
 
@@ -406,14 +433,17 @@ fn for_ascii_words(h: &Hir) -> Option<Hir> {
 #[derive(Debug, Clone, Default)]
 struct Lits {
     /// Every string it can match (ASCII lowercased), when there are few.
-    exact: Option<BTreeSet<Vec<u8>>>,
-    /// Strings one of which every match contains.
-    required: Option<BTreeSet<Vec<u8>>>,
+    exact: Option<Set>,
+    /// Sets of strings, each of which has one string in every match: a match
+    /// of `"(?:senior|former) officials said"` contains "officials said" and
+    /// one of "senior", "former".
+    required: Vec<Set>,
 }
 
-/// A set of strings, one of which every match of `pattern` contains (compared
-/// ASCII case-insensitively) unless the match holds a non-ASCII word character,
-/// or `None` when no useful set exists.
+/// Sets of strings such that every match of `pattern` contains one string of
+/// each set (compared ASCII case-insensitively), unless the match holds a
+/// non-ASCII word character; the most selective first, and empty when no useful
+/// set exists.
 ///
 /// Units with a non-ASCII word character are searched by every rule anyway (they
 /// need the rule's own Unicode regex), so the literals come from the pattern as
@@ -421,43 +451,81 @@ struct Lits {
 /// (`(?i)s` also matches the long s "ſ", `(?i)k` the Kelvin sign), whose
 /// spellings would multiply the set ("assessment" alone has 16) and push broad
 /// rules past the set's size limit.
-pub fn required_literals(pattern: &str) -> Option<BTreeSet<Vec<u8>>> {
-    let hir = parse(pattern)?;
-    literals(&for_ascii_words(&hir).unwrap_or(hir))
+///
+/// Several sets make a much finer filter than the best one alone: most news
+/// sentences hold a speech verb, far fewer hold one *and* "officials".
+pub fn required_literal_sets(pattern: &str) -> Vec<Set> {
+    let Some(hir) = parse(pattern) else {
+        return Vec::new();
+    };
+    literal_sets(&for_ascii_words(&hir).unwrap_or(hir))
 }
 
-/// [`required_literals`] of a parsed (and narrowed) pattern.
-fn literals(hir: &Hir) -> Option<BTreeSet<Vec<u8>>> {
+/// [`required_literal_sets`] of a parsed (and narrowed) pattern.
+fn literal_sets(hir: &Hir) -> Vec<Set> {
     let lits = analyze(hir);
-    let best = best_of(lits.required, nonempty(lits.exact))?;
-    (shortest(&best) >= MIN_LITERAL).then_some(best)
+    let mut sets: Vec<Set> = lits.required;
+    sets.extend(nonempty(lits.exact));
+    sets.retain(|s| shortest(s) >= MIN_LITERAL);
+    sets.sort_by_key(|s| std::cmp::Reverse(selectivity(s)));
+    sets.dedup();
+    // A set whose every string contains a string of a kept set says nothing more
+    // ("declined to comment" after "declined"); the reverse does, so the more
+    // selective sets go first and the weaker are dropped.
+    let mut kept: Vec<Set> = Vec::new();
+    for set in sets {
+        let implied = kept.iter().any(|k| {
+            k.iter()
+                .all(|long| set.iter().any(|short| contains(long, short)))
+        });
+        if !implied && kept.len() < MAX_SETS {
+            kept.push(set);
+        }
+    }
+    kept
 }
 
-fn shortest(set: &BTreeSet<Vec<u8>>) -> usize {
+/// Whether `hay` contains `needle`.
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn shortest(set: &Set) -> usize {
     set.iter().map(Vec::len).min().unwrap_or(0)
 }
 
+/// How well a set filters: longer shortest literal, then fewer strings.
+fn selectivity(set: &Set) -> (usize, usize) {
+    (shortest(set), usize::MAX - set.len())
+}
+
 /// A set usable as required literals: it holds no empty string.
-fn nonempty(set: Option<BTreeSet<Vec<u8>>>) -> Option<BTreeSet<Vec<u8>>> {
+fn nonempty(set: Option<Set>) -> Option<Set> {
     set.filter(|s| !s.is_empty() && s.iter().all(|l| !l.is_empty()))
 }
 
-/// The more selective of two literal sets: longer shortest literal, then fewer.
-fn best_of(
-    a: Option<BTreeSet<Vec<u8>>>,
-    b: Option<BTreeSet<Vec<u8>>>,
-) -> Option<BTreeSet<Vec<u8>>> {
+/// The more selective of two literal sets.
+fn best_of(a: Option<Set>, b: Option<Set>) -> Option<Set> {
     match (a, b) {
-        (Some(a), Some(b)) => {
-            let ka = (shortest(&a), usize::MAX - a.len());
-            let kb = (shortest(&b), usize::MAX - b.len());
-            Some(if kb > ka { b } else { a })
-        }
+        (Some(a), Some(b)) => Some(if selectivity(&b) > selectivity(&a) {
+            b
+        } else {
+            a
+        }),
         (a, b) => a.or(b),
     }
 }
 
-fn single(bytes: &[u8]) -> BTreeSet<Vec<u8>> {
+/// The most selective set of a piece, for an alternation, which can keep only
+/// one set per branch.
+fn best(lits: Lits) -> Option<Set> {
+    lits.required
+        .into_iter()
+        .map(Some)
+        .fold(nonempty(lits.exact), best_of)
+}
+
+fn single(bytes: &[u8]) -> Set {
     std::iter::once(bytes.to_ascii_lowercase()).collect()
 }
 
@@ -465,19 +533,19 @@ fn analyze(h: &Hir) -> Lits {
     match h.kind() {
         HirKind::Empty | HirKind::Look(_) => Lits {
             exact: Some(single(b"")),
-            required: None,
+            required: Vec::new(),
         },
         HirKind::Literal(lit) => {
             let exact = Some(single(&lit.0));
             Lits {
-                required: nonempty(exact.clone()),
+                required: nonempty(exact.clone()).into_iter().collect(),
                 exact,
             }
         }
         HirKind::Class(class) => {
             let exact = class_strings(class);
             Lits {
-                required: nonempty(exact.clone()),
+                required: nonempty(exact.clone()).into_iter().collect(),
                 exact,
             }
         }
@@ -491,19 +559,25 @@ fn analyze(h: &Hir) -> Lits {
                         e.insert(Vec::new());
                         e
                     }),
-                    required: None,
+                    required: Vec::new(),
                 },
                 (0, _) => Lits::default(),
                 _ => Lits {
                     exact: None,
-                    required: best_of(sub.required, nonempty(sub.exact)),
+                    required: sub
+                        .required
+                        .into_iter()
+                        .chain(nonempty(sub.exact))
+                        .collect(),
                 },
             }
         }
         HirKind::Concat(subs) => {
-            let mut run: Option<BTreeSet<Vec<u8>>> = Some(single(b""));
+            // Runs of pieces with few exact strings multiply out ("declined" +
+            // " to comment"); every other piece adds its own required sets.
+            let mut run: Option<Set> = Some(single(b""));
             let mut whole = true;
-            let mut best: Option<BTreeSet<Vec<u8>>> = None;
+            let mut required: Vec<Set> = Vec::new();
             for sub in subs {
                 let l = analyze(sub);
                 match (&run, &l.exact) {
@@ -520,33 +594,33 @@ fn analyze(h: &Hir) -> Lits {
                     }
                     _ => {
                         whole = false;
-                        best = best_of(best, nonempty(run.take()));
-                        best = best_of(best, l.required.clone());
+                        required.extend(nonempty(run.take()));
+                        required.extend(l.required);
                         // A too-large product starts a new run at this piece.
-                        run = l.exact.clone().or_else(|| Some(single(b"")));
+                        run = l.exact.or_else(|| Some(single(b"")));
                     }
                 }
             }
-            best = best_of(best, nonempty(run.clone()));
+            required.extend(nonempty(run.clone()));
             Lits {
                 exact: if whole { run } else { None },
-                required: best,
+                required,
             }
         }
         HirKind::Alternation(subs) => {
             let all: Vec<Lits> = subs.iter().map(analyze).collect();
             let exact = union(all.iter().map(|l| l.exact.clone()));
-            let required = union(
-                all.into_iter()
-                    .map(|l| best_of(l.required, nonempty(l.exact))),
-            );
-            Lits { exact, required }
+            let required = union(all.into_iter().map(best));
+            Lits {
+                exact,
+                required: required.into_iter().collect(),
+            }
         }
     }
 }
 
 /// The union of sets, if every one is known and the result stays small.
-fn union(sets: impl Iterator<Item = Option<BTreeSet<Vec<u8>>>>) -> Option<BTreeSet<Vec<u8>>> {
+fn union(sets: impl Iterator<Item = Option<Set>>) -> Option<Set> {
     let mut out = BTreeSet::new();
     for s in sets {
         out.extend(s?);
@@ -559,7 +633,7 @@ fn union(sets: impl Iterator<Item = Option<BTreeSet<Vec<u8>>>>) -> Option<BTreeS
 
 /// The strings a small class matches (`[Ss]` → "s"; case-insensitive `k` also
 /// yields the Kelvin sign), or `None` for a broad class.
-fn class_strings(class: &Class) -> Option<BTreeSet<Vec<u8>>> {
+fn class_strings(class: &Class) -> Option<Set> {
     let mut out = BTreeSet::new();
     match class {
         Class::Unicode(c) => {
@@ -601,42 +675,65 @@ fn class_strings(class: &Class) -> Option<BTreeSet<Vec<u8>>> {
 mod tests {
     use super::*;
 
-    fn lits(p: &str) -> Vec<String> {
-        required_literals(p)
-            .unwrap_or_default()
+    /// The literal sets of `p`, each as sorted strings.
+    fn sets(p: &str) -> Vec<Vec<String>> {
+        required_literal_sets(p)
             .into_iter()
-            .map(|l| String::from_utf8(l).unwrap())
+            .map(|set| {
+                set.into_iter()
+                    .map(|l| String::from_utf8(l).unwrap())
+                    .collect()
+            })
             .collect()
     }
 
     #[test]
     fn literals_come_from_the_pattern() {
-        assert_eq!(lits(r"\b(?:said|told)\b"), ["said", "told"]);
+        assert_eq!(sets(r"\b(?:said|told)\b"), [["said", "told"]]);
         // Case-insensitive patterns drop the non-ASCII folds of s and k: a unit
         // that holds "ſaid" has a non-ASCII letter and is searched regardless.
-        assert_eq!(lits(r"(?i)\bsaid\b"), ["said"]);
-        assert_eq!(lits(r"(?i)\bsenſitive\b"), ["sensitive"]);
-        // The most selective piece of a concatenation wins.
+        assert_eq!(sets(r"(?i)\bsaid\b"), [["said"]]);
+        assert_eq!(sets(r"(?i)\bsenſitive\b"), [["sensitive"]]);
+        // A run of exact pieces multiplies out; a piece it implies adds nothing.
         assert_eq!(
-            lits(r"[A-Z]\w+ (?:declined|refused) to comment"),
-            [" declined to comment", " refused to comment"]
+            sets(r"[A-Z]\w+ (?:declined|refused) to comment"),
+            [[" declined to comment", " refused to comment"]]
         );
         // Optional and unbounded pieces require nothing.
-        assert!(required_literals(r"(?:said)?\w+").is_none());
-        assert!(
-            required_literals(r"(?:ab|said)").is_none(),
-            "too short to help"
-        );
+        assert!(sets(r"(?:said)?\w+").is_empty());
+        assert!(sets(r"(?:ab|said)").is_empty(), "too short to help");
     }
 
     #[test]
-    fn every_builtin_match_contains_a_literal_of_its_rule() {
+    fn every_required_piece_adds_a_set() {
+        // Both the source and the verb must occur; the broad piece between them
+        // breaks the run, so each is its own set, the more selective first.
+        assert_eq!(
+            sets(r"(?i)\b(?:senior|former)\s+officials\b[^.]{0,40}\s(?:said|told)\b"),
+            vec![
+                vec!["officials"],
+                vec!["former", "senior"],
+                vec!["said", "told"],
+            ]
+        );
+        // An alternation keeps one set per branch: the union of their best.
+        assert_eq!(
+            sets(r"(?:officials\s+said|diplomats\s+\w+\s+told)"),
+            [["diplomats", "officials"]]
+        );
+        // Nested repetitions keep what their piece requires.
+        assert_eq!(sets(r"(?:officials\s+said\s*)+"), [["officials"], ["said"]]);
+    }
+
+    #[test]
+    fn every_builtin_match_contains_a_literal_of_each_set() {
         let auditor = crate::Auditor::builtin().unwrap();
         let mut prefiltered = 0;
         for r in &auditor.rules.rules {
-            let Some(set) = required_literals(&r.pattern_compiled) else {
+            let sets = required_literal_sets(&r.pattern_compiled);
+            if sets.is_empty() {
                 continue;
-            };
+            }
             prefiltered += 1;
             for ex in &r.examples {
                 let unicode_word = |c: char| !c.is_ascii() && regex_syntax::is_word_character(c);
@@ -645,13 +742,15 @@ mod tests {
                         continue;
                     }
                     let found = m.as_str().to_ascii_lowercase();
-                    assert!(
-                        set.iter()
-                            .any(|l| found.as_bytes().windows(l.len()).any(|w| w == l.as_slice())),
-                        "rule {}: match {:?} holds none of its literals",
-                        r.id,
-                        m.as_str()
-                    );
+                    for set in &sets {
+                        assert!(
+                            set.iter().any(|l| contains(found.as_bytes(), l)),
+                            "rule {}: match {:?} holds none of {:?}",
+                            r.id,
+                            m.as_str(),
+                            set
+                        );
+                    }
                 }
             }
         }
@@ -707,7 +806,7 @@ mod tests {
         let across_twin = ascii_twin(&across).unwrap();
         assert_eq!(across_twin.find("saidz").map(|m| m.range()), Some(0..5));
         assert_eq!(
-            lits(r"said[z-\x{80}]"),
+            sets(r"said[z-\x{80}]")[0],
             // U+0080 is a control character, not a word character: it stays.
             [
                 "saidz",
