@@ -200,6 +200,74 @@ fn output_is_written_atomically_and_never_over_an_input() {
 }
 
 #[test]
+fn streamed_output_file_holds_what_standard_output_prints() {
+    // Text and JSON are streamed into --output as the run goes (through a
+    // temporary file renamed at the end): the file must hold exactly what
+    // standard output gets, summary and all.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixture("");
+    let dir = dir.to_str().unwrap();
+    for format in ["json", "text"] {
+        let report = tmp.path().join(format!("report.{format}"));
+        let o = audit(&[
+            "--no-config",
+            "--format",
+            format,
+            "--output",
+            report.to_str().unwrap(),
+            dir,
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(o.stdout.is_empty());
+        let printed = audit(&["--no-config", "--format", format, dir]);
+        assert_eq!(
+            std::fs::read_to_string(&report).unwrap(),
+            stdout(&printed),
+            "{format}"
+        );
+    }
+    let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().collect();
+    assert_eq!(names.len(), 2, "no temporary file left behind");
+}
+
+#[test]
+fn output_refused_before_the_run_when_it_is_an_input_or_cannot_be_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let article = tmp.path().join("a.txt");
+    std::fs::copy(fixture(SEED), &article).unwrap();
+    let before = std::fs::read(&article).unwrap();
+    // A hard link is the same file under another name.
+    let link = tmp.path().join("link.json");
+    std::fs::hard_link(&article, &link).unwrap();
+    let o = audit(&[
+        "--format",
+        "json",
+        "--output",
+        link.to_str().unwrap(),
+        tmp.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("also an input"));
+    assert_eq!(std::fs::read(&article).unwrap(), before);
+    // A folder that does not exist: said at once, naming the file.
+    let missing = tmp.path().join("no-such-dir/report.json");
+    let o = audit(&[
+        "--format",
+        "json",
+        "--output",
+        missing.to_str().unwrap(),
+        article.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("cannot write") && err.contains("report.json"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
 fn every_format_renders_from_the_command_line() {
     let seed = fixture(SEED);
     let seed = seed.to_str().unwrap();

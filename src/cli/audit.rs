@@ -64,7 +64,10 @@ pub struct AuditArgs {
     #[arg(long, value_enum)]
     pub format: Option<OutputFormat>,
     /// Write the report to FILE instead of standard output. The file is replaced
-    /// atomically (written beside it, then renamed); it may not be one of the inputs.
+    /// atomically (written beside it, then renamed), so it holds the old report
+    /// until the run ends; text and JSON are written as the run goes, so memory
+    /// stays flat over an archive. FILE may not be one of the inputs (hard links
+    /// and symlinks included).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
@@ -145,81 +148,188 @@ fn load(path: &Path, max_bytes: u64, format: Option<Format>) -> Loaded {
     }
 }
 
-/// A path made absolute and free of `.`/`..`/symlinks as far as it exists, so
-/// two spellings of one file compare equal even before the file is created.
-fn resolved(path: &Path) -> Option<PathBuf> {
-    if let Ok(p) = path.canonicalize() {
-        return Some(p);
-    }
-    let name = path.file_name()?;
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-    let dir = parent.unwrap_or(Path::new(".")).canonicalize().ok()?;
-    Some(dir.join(name))
+/// What makes two paths one file: device and inode where there are such (hard
+/// links and symlinks included), else the canonical path. `None` for a path
+/// that names no file: such a path is not an article that could be overwritten.
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
-/// Refuse an `--output` that would overwrite an article being audited.
-fn check_output(output: &Path, inputs: &[PathBuf]) -> Result<(), String> {
-    let Some(out) = resolved(output) else {
-        return Ok(());
-    };
-    for input in inputs {
-        if input.as_os_str() != "-" && resolved(input).is_some_and(|i| i == out) {
-            return Err(format!(
+#[cfg(not(unix))]
+fn file_id(path: &Path) -> Option<PathBuf> {
+    path.canonicalize().ok()
+}
+
+/// Walk the inputs once before the run, keeping nothing but their number (a
+/// progress bar's total), and refuse an `--output` that is one of them before
+/// anything is written. The run then walks them again as it goes, so neither
+/// walk holds a list of an archive's names.
+fn pre_walk(paths: &[PathBuf], output: Option<&Path>) -> Result<usize, String> {
+    let out = output.and_then(|o| file_id(o).map(|id| (o, id)));
+    let mut count = 0;
+    let check = |input: &Path| match &out {
+        Some((o, id)) if input.as_os_str() != "-" && file_id(input).as_ref() == Some(id) => {
+            Err(format!(
                 "--output {} is also an input; the report would overwrite the article. \
                  Choose another file name.",
-                output.display()
-            ));
+                o.display()
+            ))
+        }
+        _ => Ok(()),
+    };
+    for path in paths {
+        check(path)?;
+    }
+    for entry in input::walk_paths(paths) {
+        count += 1;
+        if let Ok(path) = entry {
+            check(&path)?;
         }
     }
-    Ok(())
+    Ok(count)
 }
 
-/// Write `data` to `path` atomically: a temporary file in the same directory
-/// (so the rename cannot cross file systems), flushed, then renamed over
-/// `path`. Readers see the old report or the new one, never half of one.
-fn write_atomic(path: &Path, data: &[u8]) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let fail =
-        |what: &str, e: std::io::Error| format!("cannot write {}: {what}: {e}", path.display());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".sourcing-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| {
-            fail(
-                &format!("cannot create a temporary file in {}", dir.display()),
-                e,
-            )
-        })?;
-    tmp.write_all(data).map_err(|e| fail("write failed", e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| fail("flush failed", e))?;
-    // A temporary file is private (0600); a report is an ordinary file. Keep the
-    // permissions of a file being replaced.
-    let perms = match std::fs::metadata(path) {
-        Ok(m) => Some(m.permissions()),
-        Err(_) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                Some(std::fs::Permissions::from_mode(0o644))
+/// A file replaced atomically: written to a temporary file in the same
+/// directory (so the rename cannot cross file systems), flushed, then renamed
+/// over the path on [`commit`](AtomicFile::commit). Readers see the old report
+/// or the new one, never half of one; dropped without a commit, it leaves the
+/// old file as it was.
+struct AtomicFile {
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl AtomicFile {
+    fn create(path: &Path) -> Result<AtomicFile, String> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new()
+            .prefix(".sourcing-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| {
+                write_error(
+                    path,
+                    &format!("cannot create a temporary file in {}", dir.display()),
+                    e,
+                )
+            })?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+        })
+    }
+
+    fn commit(self) -> Result<(), String> {
+        let path = self.path;
+        let fail = |what: &str, e: std::io::Error| write_error(&path, what, e);
+        self.tmp
+            .as_file()
+            .sync_all()
+            .map_err(|e| fail("flush failed", e))?;
+        // A temporary file is private (0600); a report is an ordinary file. Keep
+        // the permissions of a file being replaced.
+        let perms = match std::fs::metadata(&path) {
+            Ok(m) => Some(m.permissions()),
+            Err(_) => {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    Some(std::fs::Permissions::from_mode(0o644))
+                }
+                #[cfg(not(unix))]
+                {
+                    None
+                }
             }
-            #[cfg(not(unix))]
-            {
-                None
+        };
+        if let Some(p) = perms {
+            let _ = self.tmp.as_file().set_permissions(p);
+        }
+        self.tmp
+            .persist(&path)
+            .map_err(|e| fail("rename failed", e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.tmp.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.tmp.flush()
+    }
+}
+
+fn write_error(path: &Path, what: &str, e: std::io::Error) -> String {
+    format!("cannot write {}: {what}: {e}", path.display())
+}
+
+/// Where the report goes: standard output, or an `--output` file that replaces
+/// the old one only once the whole report is written.
+enum Sink {
+    Stdout(io::StdoutLock<'static>),
+    File {
+        out: io::BufWriter<AtomicFile>,
+        /// The first write that failed: the run then fails, and the old file stays.
+        error: Option<io::Error>,
+    },
+}
+
+impl Sink {
+    fn open(output: Option<&Path>) -> Result<Sink, String> {
+        Ok(match output {
+            None => Sink::Stdout(io::stdout().lock()),
+            Some(path) => Sink::File {
+                out: io::BufWriter::new(AtomicFile::create(path)?),
+                error: None,
+            },
+        })
+    }
+
+    /// Replace the `--output` file with what was written (standard output needs
+    /// nothing: a closed pipe, as with `| head`, is not an error worth a message).
+    fn finish(self) -> Result<(), String> {
+        match self {
+            Sink::Stdout(mut s) => {
+                let _ = s.flush();
+                Ok(())
+            }
+            Sink::File { out, error } => {
+                let path = out.get_ref().path.clone();
+                if let Some(e) = error {
+                    return Err(write_error(&path, "write failed", e));
+                }
+                let file = out
+                    .into_inner()
+                    .map_err(|e| write_error(&path, "write failed", e.into_error()))?;
+                file.commit()
             }
         }
-    };
-    if let Some(p) = perms {
-        let _ = tmp.as_file().set_permissions(p);
     }
-    tmp.persist(path)
-        .map_err(|e| fail("rename failed", e.error))?;
-    Ok(())
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(s) => s.write(buf),
+            Sink::File { out, error } => out.write(buf).inspect_err(|e| {
+                error.get_or_insert_with(|| io::Error::new(e.kind(), e.to_string()));
+            }),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(s) => s.flush(),
+            // A file is flushed once, when the run is complete.
+            Sink::File { .. } => Ok(()),
+        }
+    }
 }
 
 /// A progress bar on standard error for runs over several files, drawn only
@@ -470,31 +580,22 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         return Ok(exit_code(fail_under, &totals, denied));
     }
 
-    // Text and JSON to standard output stream: each report is written as soon as
-    // it and every earlier one are done, and only small totals are kept, so
-    // memory stays flat over an archive. The other formats (and --output, which
-    // is replaced atomically) are whole documents, rendered once at the end.
-    let streaming =
-        args.output.is_none() && matches!(format, OutputFormat::Text | OutputFormat::Json);
-    // The input files are listed up front only when something needs the list:
-    // the check that --output is not one of them, or a progress bar's total on
-    // a terminal. Otherwise the directories are walked as the run goes, so a
-    // run over millions of files does not hold their names.
-    let listed =
-        (!streaming || std::io::stderr().is_terminal()).then(|| input::expand_paths(&args.paths));
-    if let (Some(out), Some(paths)) = (&args.output, &listed) {
-        let inputs: Vec<PathBuf> = paths
-            .iter()
-            .filter_map(|p| p.as_ref().ok().cloned())
-            .chain(args.paths.iter().cloned())
-            .collect();
-        check_output(out, &inputs)?;
-    }
-    let bar = progress(listed.as_ref().map_or(0, Vec::len));
-    let inputs: Box<dyn Iterator<Item = Result<PathBuf, InputError>> + Send> = match listed {
-        Some(paths) => Box::new(paths.into_iter()),
-        None => Box::new(input::walk_paths(&args.paths)),
+    // Text and JSON stream: each report is written as soon as it and every
+    // earlier one are done, and only small totals are kept, so memory stays
+    // flat over an archive (into --output too, through a temporary file that
+    // replaces it at the end). The other formats are whole documents, rendered
+    // once at the end.
+    let streaming = matches!(format, OutputFormat::Text | OutputFormat::Json);
+    // A first walk, when something needs it, counts the inputs for a progress
+    // bar on a terminal and checks that --output is not one of them; the run
+    // walks the directories again as it goes. Neither holds a list of names.
+    let total = if args.output.is_some() || std::io::stderr().is_terminal() {
+        pre_walk(&args.paths, args.output.as_deref())?
+    } else {
+        0
     };
+    let bar = progress(total);
+    let inputs = input::walk_paths(&args.paths);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -541,9 +642,12 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             .collect::<Vec<_>>()
     };
 
+    // Opened before the run, so that an --output that cannot be written is
+    // said at once, not after auditing an archive.
+    let mut sink = Sink::open(args.output.as_deref())?;
     if streaming {
         let mut totals = Totals::new(format == OutputFormat::Text);
-        let mut stdout = std::io::stdout().lock();
+        let stdout = &mut sink;
         let mut closed = false;
         let work = |batch: Vec<Result<PathBuf, InputError>>| -> Vec<Done> {
             audit_batch(batch)
@@ -563,7 +667,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
                 .collect()
         };
         if format == OutputFormat::Json {
-            let mut json = JsonStream::new(&mut stdout).ok();
+            let mut json = JsonStream::new(&mut *stdout).ok();
             ordered_map(&pool, window, batch, inputs, work, |done| {
                 if let (Done::Report { rendered, .. }, Some(j)) = (&done, json.as_mut())
                     && j.element(rendered).is_err()
@@ -594,9 +698,9 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             bar.finish_and_clear();
             if totals.audited + totals.failures.len() > 1 && !args.quiet && !closed {
                 let _ = write!(stdout, "\n{}", totals.text());
-                let _ = stdout.flush();
             }
         }
+        sink.finish()?;
         return Ok(exit_code(fail_under, &totals, denied));
     }
 
@@ -649,15 +753,8 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             s
         }
     };
-    match &args.output {
-        Some(path) => write_atomic(path, out.as_bytes())?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a message.
-            let _ = stdout.write_all(out.as_bytes());
-            let _ = stdout.flush();
-        }
-    }
+    let _ = sink.write_all(out.as_bytes());
+    sink.finish()?;
     Ok(exit_code(fail_under, &totals, denied))
 }
 
