@@ -176,7 +176,10 @@ fn stages(auditor: &Auditor, docs: &[Document], bytes: usize) {
                 let unit = &d.text[u.start..u.end];
                 cands += 1;
                 let c = Instant::now();
-                let hit = re.shortest_match(unit).is_some();
+                let hit = scan
+                    .filter(i, &rule.regex, u)
+                    .shortest_match(unit)
+                    .is_some();
                 reject_t += c.elapsed();
                 if hit {
                     matched += 1;
@@ -200,7 +203,7 @@ fn stages(auditor: &Auditor, docs: &[Document], bytes: usize) {
         for (i, rule) in auditor.rules.rules.iter().enumerate() {
             for ((d, scan), units) in docs.iter().zip(&scans).zip(&units) {
                 for u in scan.candidates(i, units) {
-                    let re = scan.regex(i, &rule.regex, u);
+                    let re = scan.filter(i, &rule.regex, u);
                     hits += re.shortest_match(&d.text[u.start..u.end]).is_some() as usize;
                 }
             }

@@ -11,8 +11,9 @@
 //!    freely), sets of strings such that every match contains one string of each
 //!    set. One Aho-Corasick automaton over the literals of all rules scans the
 //!    document once; a rule then runs only on units that hold a literal of each of
-//!    its sets (or a non-ASCII word character, which its literals do not account
-//!    for).
+//!    its sets (or the long s or Kelvin sign, which its literals do not account
+//!    for). Accented letters do not switch the filter off: a sentence naming
+//!    "José" is filtered like any other.
 //! 2. **Unicode word boundaries.** The regex engine's fast lazy DFA cannot evaluate a
 //!    Unicode `\b` on text with non-ASCII bytes (curly quotes, dashes, accented
 //!    names) and falls back to much slower engines. A `\b` compares the "wordness"
@@ -63,6 +64,10 @@ struct FastRule {
     ascii: OnceLock<Option<Regex>>,
     /// Whether to use the twin at all.
     twin: bool,
+    /// The rule's regex without its Unicode word boundaries (see
+    /// [`without_unicode_boundaries`]), made on first use: most documents
+    /// never need it.
+    loose: OnceLock<Option<Regex>>,
 }
 
 /// Which rules can match where, for one compiled rule set.
@@ -77,6 +82,9 @@ pub struct Matcher {
     literal_slots: Vec<Vec<u32>>,
     /// How many slots all rules' sets fill together.
     slot_count: usize,
+    /// The characters the literals do not account for (see [`literal_blind_spots`]):
+    /// a unit holding one is searched by every rule.
+    blind: ClassUnicode,
 }
 
 /// The result of scanning one document: where each rule may match.
@@ -88,6 +96,8 @@ pub struct Scan<'m> {
     hits: Vec<Vec<Span>>,
     /// Byte offsets of non-ASCII word characters in the document, in order.
     unicode_words: Vec<usize>,
+    /// Byte offsets of the characters the literals do not account for.
+    blind: Vec<usize>,
 }
 
 impl Matcher {
@@ -98,15 +108,22 @@ impl Matcher {
         let mut literal_slots: Vec<Vec<u32>> = Vec::new();
         let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
         let mut slot_count = 0;
+        let mut blind = ClassUnicode::empty();
         for rule in rules {
             // Parsed and narrowed once: the literals and the twin both come from it.
             let hir = parse(&rule.pattern_compiled);
             let twin = hir.as_ref().and_then(for_ascii_words);
-            let sets = twin
-                .as_ref()
-                .or(hir.as_ref())
-                .map(literal_sets)
-                .unwrap_or_default();
+            let sets = match &hir {
+                Some(hir) => {
+                    let (view, cut) = literal_view(hir);
+                    let sets = literal_sets(view.as_ref().unwrap_or(hir));
+                    if !sets.is_empty() {
+                        blind.union(&cut);
+                    }
+                    sets
+                }
+                None => Vec::new(),
+            };
             let first = slot_count;
             for set in sets {
                 for lit in set {
@@ -125,6 +142,7 @@ impl Matcher {
                 twin_pattern: twin.map(|h| h.to_string()),
                 ascii: OnceLock::new(),
                 twin: true,
+                loose: OnceLock::new(),
             });
         }
         let literals = if patterns.is_empty() {
@@ -159,6 +177,7 @@ impl Matcher {
             literals,
             literal_slots,
             slot_count,
+            blind,
         }
     }
 
@@ -176,11 +195,13 @@ impl Matcher {
                     twin_pattern: None,
                     ascii: OnceLock::new(),
                     twin: false,
+                    loose: OnceLock::new(),
                 })
                 .collect(),
             literals: None,
             literal_slots: Vec::new(),
             slot_count: 0,
+            blind: ClassUnicode::empty(),
         }
     }
 
@@ -214,18 +235,24 @@ impl Matcher {
                 h.sort_unstable_by_key(|s| (s.start, s.end));
             }
         }
-        let unicode_words = if text.is_ascii() {
-            Vec::new()
-        } else {
-            text.char_indices()
-                .filter(|&(_, c)| !c.is_ascii() && regex_syntax::is_word_character(c))
-                .map(|(i, _)| i)
-                .collect()
-        };
+        let (mut unicode_words, mut blind) = (Vec::new(), Vec::new());
+        if !text.is_ascii() {
+            let ranges = self.blind.ranges();
+            for (i, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+                if regex_syntax::is_word_character(c) {
+                    unicode_words.push(i);
+                }
+                let r = ranges.partition_point(|r| r.end() < c);
+                if ranges.get(r).is_some_and(|r| r.start() <= c) {
+                    blind.push(i);
+                }
+            }
+        }
         Scan {
             matcher: self,
             hits,
             unicode_words,
+            blind,
         }
     }
 }
@@ -243,8 +270,7 @@ impl Scan<'_> {
         // Per slot, the first hit that may still lie in a unit (units come in order).
         let mut next = vec![0usize; slots.len()];
         units.iter().copied().filter(move |unit| {
-            // The literals hold for text without non-ASCII word characters only.
-            if !fast.prefiltered || !self.ascii_words_only(*unit) {
+            if !fast.prefiltered || !self.literals_hold(*unit) {
                 return true;
             }
             slots.iter().zip(&mut next).all(|(hits, next)| {
@@ -276,12 +302,41 @@ impl Scan<'_> {
         }
     }
 
+    /// A regex that finds a match in `unit` whenever [`regex`](Scan::regex)
+    /// does, and runs on the fast lazy DFA: for rejecting a candidate unit
+    /// cheaply before searching it for the match itself.
+    pub fn filter<'a>(&'a self, rule: usize, own: &'a Regex, unit: Span) -> &'a Regex {
+        if self.ascii_words_only(unit) {
+            return self.regex(rule, own, unit);
+        }
+        let fast = &self.matcher.rules[rule];
+        if !fast.twin {
+            return own;
+        }
+        let loose = fast.loose.get_or_init(|| {
+            let hir = without_unicode_boundaries(&parse(own.as_str())?)?;
+            build(&hir.to_string())
+        });
+        loose.as_ref().unwrap_or(own)
+    }
+
     /// Whether `unit` holds no non-ASCII word character, so that ASCII and Unicode
     /// word boundaries agree at every position inside it.
     fn ascii_words_only(&self, unit: Span) -> bool {
-        let i = self.unicode_words.partition_point(|&p| p < unit.start);
-        self.unicode_words.get(i).is_none_or(|&p| p >= unit.end)
+        none_inside(&self.unicode_words, unit)
     }
+
+    /// Whether every match inside `unit` holds one of its rule's literals: the
+    /// unit has none of the characters the literals leave out.
+    fn literals_hold(&self, unit: Span) -> bool {
+        none_inside(&self.blind, unit)
+    }
+}
+
+/// Whether none of the sorted offsets lies inside `unit`.
+fn none_inside(offsets: &[usize], unit: Span) -> bool {
+    let i = offsets.partition_point(|&p| p < unit.start);
+    offsets.get(i).is_none_or(|&p| p >= unit.end)
 }
 
 /// Parse a pattern the way the `regex` crate does.
@@ -303,15 +358,20 @@ fn ascii_twin(regex: &Regex) -> Option<Regex> {
 /// Compile a twin's pattern with the limits of the rules, if it has the same
 /// capture groups as the rule's own regex.
 fn compile_twin(regex: &Regex, pattern: &str) -> Option<Regex> {
-    let built = regex::RegexBuilder::new(pattern)
-        .size_limit(crate::rules::compile::REGEX_SIZE_LIMIT)
-        .dfa_size_limit(crate::rules::compile::DFA_SIZE_LIMIT)
-        .build()
-        .ok()?;
+    let built = build(pattern)?;
     // The finding reads capture groups by name and number: they must line up.
     let same_groups = built.captures_len() == regex.captures_len()
         && built.capture_names().eq(regex.capture_names());
     same_groups.then_some(built)
+}
+
+/// Compile a derived pattern with the limits of the rules.
+fn build(pattern: &str) -> Option<Regex> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(crate::rules::compile::REGEX_SIZE_LIMIT)
+        .dfa_size_limit(crate::rules::compile::DFA_SIZE_LIMIT)
+        .build()
+        .ok()
 }
 
 /// Non-ASCII word characters (Unicode `\w` without ASCII).
@@ -376,24 +436,51 @@ fn narrow_class(class: &ClassUnicode) -> Option<ClassUnicode> {
 /// twin's automata are a fraction of the size, build faster, and need fewer
 /// lazy-DFA states and less scratch memory per thread.
 fn for_ascii_words(h: &Hir) -> Option<Hir> {
+    rewrite(h, &narrow_class, &|look| {
+        let ascii = match look {
+            Look::WordUnicode => Look::WordAscii,
+            Look::WordUnicodeNegate => Look::WordAsciiNegate,
+            Look::WordStartUnicode => Look::WordStartAscii,
+            Look::WordEndUnicode => Look::WordEndAscii,
+            Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
+            Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
+            _ => return None,
+        };
+        Some(Hir::look(ascii))
+    })
+}
+
+/// `h` without its Unicode word boundaries, or `None` when it has none: a
+/// pattern that matches wherever `h` does (a boundary only ever rules a match
+/// out), and that the fast lazy DFA can run on any text. On units with
+/// non-ASCII word characters, where the ASCII twin does not apply and the
+/// rule's own regex falls back to far slower engines, it rejects most
+/// candidates before the rule's own regex has to run.
+fn without_unicode_boundaries(h: &Hir) -> Option<Hir> {
+    rewrite(h, &|_| None, &|look| match look {
+        Look::WordUnicode
+        | Look::WordUnicodeNegate
+        | Look::WordStartUnicode
+        | Look::WordEndUnicode
+        | Look::WordStartHalfUnicode
+        | Look::WordEndHalfUnicode => Some(Hir::empty()),
+        _ => None,
+    })
+}
+
+/// `h` with every Unicode class replaced by `class(it)` and every look-around
+/// assertion by `look(it)` where those are `Some`; `None` when nothing changed.
+fn rewrite(
+    h: &Hir,
+    class: &dyn Fn(&ClassUnicode) -> Option<ClassUnicode>,
+    look: &dyn Fn(Look) -> Option<Hir>,
+) -> Option<Hir> {
+    let again = |h: &Hir| rewrite(h, class, look);
     match h.kind() {
-        HirKind::Class(Class::Unicode(class)) => {
-            narrow_class(class).map(|narrowed| Hir::class(Class::Unicode(narrowed)))
-        }
-        HirKind::Look(look) => {
-            let ascii = match look {
-                Look::WordUnicode => Look::WordAscii,
-                Look::WordUnicodeNegate => Look::WordAsciiNegate,
-                Look::WordStartUnicode => Look::WordStartAscii,
-                Look::WordEndUnicode => Look::WordEndAscii,
-                Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
-                Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
-                _ => return None,
-            };
-            Some(Hir::look(ascii))
-        }
+        HirKind::Class(Class::Unicode(c)) => class(c).map(|c| Hir::class(Class::Unicode(c))),
+        HirKind::Look(l) => look(*l),
         HirKind::Repetition(r) => {
-            let sub = for_ascii_words(&r.sub)?;
+            let sub = again(&r.sub)?;
             Some(Hir::repetition(Repetition {
                 min: r.min,
                 max: r.max,
@@ -402,7 +489,7 @@ fn for_ascii_words(h: &Hir) -> Option<Hir> {
             }))
         }
         HirKind::Capture(c) => {
-            let sub = for_ascii_words(&c.sub)?;
+            let sub = again(&c.sub)?;
             Some(Hir::capture(Capture {
                 index: c.index,
                 name: c.name.clone(),
@@ -410,7 +497,7 @@ fn for_ascii_words(h: &Hir) -> Option<Hir> {
             }))
         }
         HirKind::Concat(subs) | HirKind::Alternation(subs) => {
-            let changed: Vec<Option<Hir>> = subs.iter().map(for_ascii_words).collect();
+            let changed: Vec<Option<Hir>> = subs.iter().map(again).collect();
             if changed.iter().all(Option::is_none) {
                 return None;
             }
@@ -429,6 +516,49 @@ fn for_ascii_words(h: &Hir) -> Option<Hir> {
     }
 }
 
+/// The non-ASCII characters that case-insensitive ASCII letters also match:
+/// the long s (`(?i)s`) and the Kelvin sign (`(?i)k`).
+fn ascii_folds() -> &'static ClassUnicode {
+    static CLASS: OnceLock<ClassUnicode> = OnceLock::new();
+    CLASS.get_or_init(|| {
+        let Some(HirKind::Class(Class::Unicode(mut folds))) =
+            parse("(?i)[a-zA-Z]").map(Hir::into_kind)
+        else {
+            return ClassUnicode::empty();
+        };
+        folds.difference(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7F')]));
+        folds
+    })
+}
+
+/// `class` without [`ascii_folds`], if it has any.
+fn cut_folds(class: &ClassUnicode) -> Option<ClassUnicode> {
+    let mut cut = class.clone();
+    cut.difference(ascii_folds());
+    (cut != *class).then_some(cut)
+}
+
+/// The pattern as the literal analysis reads it (see [`required_literal_sets`]),
+/// and the characters that reading leaves out of a class small enough to yield
+/// literals: a unit holding one of those may hold a match without a literal.
+fn literal_view(h: &Hir) -> (Option<Hir>, ClassUnicode) {
+    let blind = std::cell::RefCell::new(ClassUnicode::empty());
+    let view = rewrite(
+        h,
+        &|class| {
+            let cut = cut_folds(class)?;
+            if class_strings(&Class::Unicode(cut.clone())).is_some() {
+                let mut gone = class.clone();
+                gone.difference(&cut);
+                blind.borrow_mut().union(&gone);
+            }
+            Some(cut)
+        },
+        &|_| None,
+    );
+    (view, blind.into_inner())
+}
+
 /// What the analysis knows about the strings a piece of pattern can match.
 #[derive(Debug, Clone, Default)]
 struct Lits {
@@ -441,16 +571,15 @@ struct Lits {
 }
 
 /// Sets of strings such that every match of `pattern` contains one string of
-/// each set (compared ASCII case-insensitively), unless the match holds a
-/// non-ASCII word character; the most selective first, and empty when no useful
-/// set exists.
+/// each set (compared ASCII case-insensitively), unless the match holds the long
+/// s or the Kelvin sign; the most selective first, and empty when no useful set
+/// exists.
 ///
-/// Units with a non-ASCII word character are searched by every rule anyway (they
-/// need the rule's own Unicode regex), so the literals come from the pattern as
-/// it matches everywhere else: without the case folds that are non-ASCII letters
-/// (`(?i)s` also matches the long s "ſ", `(?i)k` the Kelvin sign), whose
-/// spellings would multiply the set ("assessment" alone has 16) and push broad
-/// rules past the set's size limit.
+/// The literals come from the pattern without those two case folds (`(?i)s`
+/// also matches the long s "ſ", `(?i)k` the Kelvin sign), whose spellings would
+/// multiply the set ("assessment" alone has 16) and push broad rules past the
+/// set's size limit; the rare unit holding one is searched by every rule.
+/// Letters a pattern spells out (`communiqu[eé]`) stay in the literals.
 ///
 /// Several sets make a much finer filter than the best one alone: most news
 /// sentences hold a speech verb, far fewer hold one *and* "officials".
@@ -458,7 +587,7 @@ pub fn required_literal_sets(pattern: &str) -> Vec<Set> {
     let Some(hir) = parse(pattern) else {
         return Vec::new();
     };
-    literal_sets(&for_ascii_words(&hir).unwrap_or(hir))
+    literal_sets(&literal_view(&hir).0.unwrap_or(hir))
 }
 
 /// [`required_literal_sets`] of a parsed (and narrowed) pattern.
@@ -723,6 +852,43 @@ mod tests {
         );
         // Nested repetitions keep what their piece requires.
         assert_eq!(sets(r"(?:officials\s+said\s*)+"), [["officials"], ["said"]]);
+    }
+
+    fn blind_spots(p: &str) -> ClassUnicode {
+        literal_view(&parse(p).unwrap()).1
+    }
+
+    fn holds(class: &ClassUnicode, c: char) -> bool {
+        class
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= c && c <= r.end())
+    }
+
+    #[test]
+    fn literals_are_blind_only_to_the_long_s_and_the_kelvin_sign() {
+        // (?i)s is [Ssſ]: the literal "said" misses "ſaid".
+        let folds = blind_spots(r"(?i)\bsaid\b");
+        assert!(holds(&folds, 'ſ') && !holds(&folds, 'é'), "{folds:?}");
+        assert_eq!(sets(r"(?i)\bsaid\b"), [["said"]]);
+        // Letters the pattern spells out stay in its literals.
+        assert!(blind_spots(r"caf[eé]").ranges().is_empty());
+        assert_eq!(sets(r"caf[eé]"), [["cafe", "café"]]);
+        // Broad classes yield no literals: what is cut from them (the Kelvin
+        // sign from `(?i)\w`) is no blind spot.
+        let said = blind_spots(r"(?i)\w+\s+said");
+        assert!(holds(&said, 'ſ') && !holds(&said, '\u{212A}'), "{said:?}");
+        assert!(blind_spots(r"\w+\s+told").ranges().is_empty());
+        // The built-in packs: accented names ("José", "Zoë") do not switch the
+        // prefilter off, the long s and the Kelvin sign do.
+        let auditor = crate::Auditor::builtin().unwrap();
+        let m = Matcher::new(&auditor.rules.rules);
+        for c in ['ſ', '\u{212A}'] {
+            assert!(holds(&m.blind, c), "{c}");
+        }
+        for c in ['é', 'ë', 'á', 'ñ', 'ü', 'ç', 'ğ', 'ł'] {
+            assert!(!holds(&m.blind, c), "{c}");
+        }
     }
 
     #[test]

@@ -240,13 +240,17 @@ fn match_rule(
     let mut cache = compile::MatchCache::default();
     for unit in scan.candidates(order, units) {
         let unit_text = &text[unit.start..unit.end];
-        let regex = scan.regex(order, &rule.regex, unit);
-        // Most candidate units hold no match: a forward-only search rejects them
-        // without the reverse search and capture engines a full match needs, and
-        // without allocating.
-        if regex.shortest_match(unit_text).is_none() {
+        // Most candidate units hold no match: a forward-only search on the lazy
+        // DFA rejects them without the reverse search and capture engines a full
+        // match needs, and without allocating.
+        if scan
+            .filter(order, &rule.regex, unit)
+            .shortest_match(unit_text)
+            .is_none()
+        {
             continue;
         }
+        let regex = scan.regex(order, &rule.regex, unit);
         for caps in regex.captures_iter(unit_text) {
             let Some(m) = caps.get(0).filter(|m| !m.is_empty()) else {
                 continue;
@@ -524,6 +528,10 @@ mod tests {
                 "“It is over,” said José Álvarez, a spokesman. Officialsé said so.",
                 "An official, who spoke on the condition of anonymity, \u{212A}new it.",
                 "éofficials said so. Critics sayé. Reportedlyé, it failed.",
+                // Case-insensitive rules whose every literal is spelled with a long s.
+                "The ſtudy ſhows the riſk. Critics ſay it failed.",
+                // Accented letters a rule spells out belong in its literals.
+                "The ministry said so in a communiqué. El País reported the deal had failed.",
             ]
             .map(String::from),
         );
@@ -544,6 +552,45 @@ mod tests {
             );
             // A document's findings do not depend on the batch it is audited in.
             assert_eq!(one[0], batch[k], "batch and single differ on: {}", texts[k]);
+        }
+    }
+
+    /// A pack whose literals hold accented letters and case folds: the fast
+    /// path must find what the plain one finds in units that hold them.
+    #[test]
+    fn fast_path_keeps_accented_literals_and_folds() {
+        let auditor = crate::Auditor::from_sources(&[PackSource {
+            path: "accents.toml".into(),
+            text: r#"
+[pack]
+id = "accents"
+[[rule]]
+id = "communique"
+category = "x"
+pattern = '(?i)\bthe\s+communiqu[eé]\s+(?:said|says)\b'
+message = "m"
+[[rule]]
+id = "pais"
+category = "x"
+pattern = '\bEl\s+Pa[ií]s\s+(?:reported|says)\b'
+message = "m"
+"#
+            .into(),
+        }])
+        .unwrap();
+        let rules = &auditor.rules;
+        let plain = matcher::Matcher::plain(&rules.rules);
+        for text in [
+            "The communiqué said the talks had stalled.",
+            "The communique said the talks had stalled, José added.",
+            "The communiqué ſays the talks had stalled.",
+            "El País reported it. El Pais says so.",
+        ] {
+            let doc = Document::from_text("t.txt", text.into(), Format::Text);
+            let seg = crate::text::segment(&doc.text);
+            let fast = find_with(rules, &rules.matcher(), &[(&doc, &seg)]);
+            assert_eq!(fast, find_with(rules, &plain, &[(&doc, &seg)]), "{text}");
+            assert!(!fast[0].0.is_empty(), "{text}");
         }
     }
 
