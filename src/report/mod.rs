@@ -114,7 +114,27 @@ pub struct AuditReport {
 }
 
 fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Most sentences are ASCII with single spaces between words: checked by
+    // byte, they are copied as they are.
+    let b = s.as_bytes();
+    let plain = s.is_ascii()
+        && b.first().is_none_or(|&c| c != b' ')
+        && b.last().is_none_or(|&c| c != b' ')
+        && !b
+            .iter()
+            .any(|&c| (c.is_ascii_whitespace() && c != b' ') || c == 0x0b)
+        && !b.windows(2).any(|w| w == b"  ");
+    if plain {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Longest excerpt shown whole, in bytes. A "sentence" longer than this is not
@@ -412,6 +432,38 @@ impl Summary {
                 .then(|| (sum / reports.len() as f64 * 10.0).round() / 10.0),
             min_score: reports.iter().map(|r| r.score.value).min(),
             counts,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_is_split_whitespace_joined() {
+        for t in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a b",
+            "a b ",
+            "a  b",
+            "a\tb",
+            "a\nb",
+            "a\x0bb",
+            "a\x0cb",
+            "a\rb",
+            "a\u{85}b",
+            "a\u{a0}b",
+            "caf\u{e9} au lait",
+            "a \u{2009}b",
+            "  \n ",
+            "a\x1cb",
+        ] {
+            let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(fold(t), want, "{t:?}");
         }
     }
 }
