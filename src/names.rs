@@ -167,14 +167,24 @@ pub(crate) fn words(name: &str) -> Vec<String> {
     name.split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
         .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'')
-                .trim_end_matches(['.'])
-                .trim_end_matches("'s")
-                .trim_end_matches("’s")
-                .to_lowercase()
+            let w = w
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'')
+                .trim_end_matches('.');
+            // trim_end_matches with a string builds a substring searcher on every
+            // call; these run for every word of every source name.
+            let w = strip_all(strip_all(w, "'s"), "’s");
+            w.to_lowercase()
         })
         .filter(|w| !w.is_empty())
         .collect()
+}
+
+/// `s` without any number of trailing `suffix`es (`trim_end_matches`).
+fn strip_all<'a>(mut s: &'a str, suffix: &str) -> &'a str {
+    while let Some(rest) = s.strip_suffix(suffix) {
+        s = rest;
+    }
+    s
 }
 
 /// Whether a "named" source reads as an organization rather than a person.
@@ -305,6 +315,28 @@ pub(crate) fn person_mentions(text: &str, seg: &Segments, people: &[&str]) -> Me
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn strip_all_is_trim_end_matches() {
+        for t in [
+            "",
+            "'s",
+            "Kremlin's",
+            "Putin’s",
+            "x's's",
+            "it’s’s",
+            "s",
+            "'",
+            "Jones",
+        ] {
+            assert_eq!(strip_all(t, "'s"), t.trim_end_matches("'s"), "{t}");
+            assert_eq!(strip_all(t, "’s"), t.trim_end_matches("’s"), "{t}");
+        }
+        assert_eq!(
+            words("the Kremlin's, Mr. Putin’s."),
+            ["the", "kremlin", "mr", "putin"]
+        );
+    }
+
     use super::*;
 
     #[test]
