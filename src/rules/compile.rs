@@ -924,18 +924,23 @@ impl CompiledRule {
         }
         // An alternation may name the same group `source`, `source2`, `source3`,
         // since a regex cannot repeat a group name.
-        let group = |name: &str| {
-            caps.name(name)
-                .or_else(|| caps.name(&format!("{name}2")))
-                .or_else(|| caps.name(&format!("{name}3")))
-                .map(|m| clean(m.as_str()))
+        // Found by index: looking `source2` up by name would format the name and
+        // hash it, for every group of every match.
+        let named = |name: &str| {
+            [None, Some('2'), Some('3')].into_iter().find_map(|suffix| {
+                let i = self.regex.capture_names().position(|n| {
+                    n.is_some_and(|n| match suffix {
+                        None => n == name,
+                        Some(c) => n.strip_suffix(c) == Some(name),
+                    })
+                })?;
+                caps.get(i)
+            })
         };
+        let group = |name: &str| named(name).map(|m| clean(m.as_str()));
         // Where the named group sits in the text, for `overridden_by`.
         let group_span = |name: &str| {
-            caps.name(name)
-                .or_else(|| caps.name(&format!("{name}2")))
-                .or_else(|| caps.name(&format!("{name}3")))
-                .map(|m| Span::new(unit.start + m.start(), unit.start + m.end()))
+            named(name).map(|m| Span::new(unit.start + m.start(), unit.start + m.end()))
         };
         let source = self.source.as_ref().and_then(|s| {
             let name = s.name.clone().or_else(|| group(&s.group))?;
