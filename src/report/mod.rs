@@ -114,17 +114,7 @@ pub struct AuditReport {
 }
 
 fn fold(s: &str) -> String {
-    // Most sentences are ASCII with single spaces between words: checked by
-    // byte, they are copied as they are.
-    let b = s.as_bytes();
-    let plain = s.is_ascii()
-        && b.first().is_none_or(|&c| c != b' ')
-        && b.last().is_none_or(|&c| c != b' ')
-        && !b
-            .iter()
-            .any(|&c| (c.is_ascii_whitespace() && c != b' ') || c == 0x0b)
-        && !b.windows(2).any(|w| w == b"  ");
-    if plain {
+    if is_folded(s.as_bytes()) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
@@ -135,6 +125,40 @@ fn fold(s: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// Whether `fold` would leave `b` as it is: single ASCII spaces between words
+/// and no other white space (`char::is_whitespace`). Checked by byte, since
+/// nearly every sentence of news is like that and decoding each character (as
+/// `split_whitespace` does) costs more than the copy. A UTF-8 continuation byte
+/// never equals a lead byte, so the multi-byte spaces are found by their bytes.
+fn is_folded(b: &[u8]) -> bool {
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let mut after_space = false;
+    for (i, &c) in b.iter().enumerate() {
+        let space = match c {
+            b' ' if after_space => return false,
+            b' ' => true,
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => return false,
+            // U+0085, U+00A0
+            0xC2 if matches!(at(i + 1), 0x85 | 0xA0) => return false,
+            // U+1680
+            0xE1 if at(i + 1) == 0x9A && at(i + 2) == 0x80 => return false,
+            // U+2000..=U+200A, U+2028, U+2029, U+202F; U+205F
+            0xE2 if at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => {
+                return false;
+            }
+            0xE2 if at(i + 1) == 0x81 && at(i + 2) == 0x9F => return false,
+            // U+3000
+            0xE3 if at(i + 1) == 0x80 && at(i + 2) == 0x80 => return false,
+            _ => false,
+        };
+        after_space = space;
+    }
+    true
 }
 
 /// Longest excerpt shown whole, in bytes. A "sentence" longer than this is not
@@ -461,9 +485,29 @@ mod tests {
             "a \u{2009}b",
             "  \n ",
             "a\x1cb",
+            "“It is over,” said José — a \u{3000}spokesman’s aide\u{2028}",
+            "\u{a0}“a”\u{85}",
         ] {
             let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(fold(t), want, "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Every white space character Unicode has, beside the curly quotes and
+        /// dashes that share their lead bytes.
+        #[test]
+        fn fold_equals_split_whitespace_joined(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "said", " ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\u{85}", "\u{a0}",
+                "\u{1680}", "\u{2000}", "\u{2005}", "\u{200a}", "\u{200b}", "\u{2013}", "\u{2014}",
+                "\u{2019}", "\u{201c}", "\u{201d}", "\u{2026}", "\u{2028}", "\u{2029}",
+                "\u{202f}", "\u{205f}", "\u{3000}", "\u{3001}", "é", "\u{c0}", "\u{1681}",
+            ]), 0..12)
+        ) {
+            let t = parts.concat();
+            let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(fold(&t), want, "{:?}", t);
         }
     }
 }
