@@ -493,8 +493,15 @@ enum Done {
 }
 
 pub fn run(args: AuditArgs) -> Result<u8, String> {
-    let setup = packs::setup(&args.rules)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    // Start-up compiles the rules on the workers too (it is most of the time
+    // a one-article run takes), twins included.
+    let setup = pool.install(|| packs::setup(&args.rules))?;
     let auditor = setup.auditor;
+    pool.install(|| auditor.rules.matcher().prepare(&auditor.rules.rules));
     // Flags win over sourcing.toml's [audit] defaults.
     let defaults = setup.config.map(|c| c.file.audit).unwrap_or_default();
     let format = args
@@ -509,10 +516,6 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             .fail_under
             .and_then(|f| u8::try_from(*f.get_ref()).ok())
     });
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
     // Two full batches per worker may wait, read but not yet written.
     // SOURCING_BATCH: batch size for measurements (BENCHMARKS.md), 1 to 1,024:
     // the window below holds that many inputs per worker twice over, and its

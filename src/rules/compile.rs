@@ -1,6 +1,7 @@
 //! Compiling packs: lexicon expansion, regex compilation and every check a pack
 //! must pass before it is used. A pack with any error is never half-loaded.
 
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 
 use regex::{Captures, Regex, RegexBuilder};
@@ -213,7 +214,15 @@ impl RuleSet {
                 }
             }
 
-            for def in &file.rule {
+            // Compiling the regexes is most of start-up, and rules compile
+            // independently: in parallel (on the caller's thread pool, so
+            // `--jobs` holds), then taken in order.
+            let compiled: Vec<_> = file
+                .rule
+                .par_iter()
+                .map(|def| compile_rule(src, &pack_id, def, &lexicon))
+                .collect();
+            for (def, compiled) in file.rule.iter().zip(compiled) {
                 let id = def.id.get_ref().clone();
                 if let Some(prev) = seen_ids.insert(id.clone(), src.path.clone()) {
                     errors.push(
@@ -222,7 +231,7 @@ impl RuleSet {
                             .help(format!("`{id}` is already defined in {prev}; rule ids must be unique across packs")),
                     );
                 }
-                match compile_rule(src, &pack_id, def, &lexicon) {
+                match compiled {
                     Ok(rule) => set.rules.push(rule),
                     Err(mut errs) => errors.append(&mut errs),
                 }

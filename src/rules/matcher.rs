@@ -70,6 +70,15 @@ struct FastRule {
     loose: OnceLock<Option<Regex>>,
 }
 
+impl FastRule {
+    /// The ASCII twin of `own` (the rule's regex), compiled on first use.
+    fn ascii_twin(&self, own: &Regex) -> Option<&Regex> {
+        self.ascii
+            .get_or_init(|| compile_twin(own, self.twin_pattern.as_deref()?))
+            .as_ref()
+    }
+}
+
 /// Which rules can match where, for one compiled rule set.
 #[derive(Debug, Clone)]
 pub struct Matcher {
@@ -211,6 +220,21 @@ impl Matcher {
         self.ids.len() == rules.len() && self.ids.iter().zip(rules).all(|(a, r)| *a == r.id)
     }
 
+    /// Compile every rule's ASCII twin now, in parallel on the caller's thread
+    /// pool, instead of one by one as the first document needs them: a run
+    /// over one article would otherwise wait for them in turn.
+    pub fn prepare(&self, rules: &[CompiledRule]) {
+        use rayon::prelude::*;
+        if !self.fits(rules) {
+            return;
+        }
+        self.rules.par_iter().zip(rules).for_each(|(fast, rule)| {
+            if fast.twin {
+                fast.ascii_twin(&rule.regex);
+            }
+        });
+    }
+
     /// How many rules run only where their literals occur.
     pub fn prefiltered(&self) -> usize {
         self.rules.iter().filter(|r| r.prefiltered).count()
@@ -292,14 +316,7 @@ impl Scan<'_> {
         if !fast.twin || !self.ascii_words_only(unit) {
             return own;
         }
-        let twin = fast.ascii.get_or_init(|| {
-            let pattern = fast.twin_pattern.as_deref()?;
-            compile_twin(own, pattern)
-        });
-        match twin {
-            Some(twin) => twin,
-            None => own,
-        }
+        fast.ascii_twin(own).unwrap_or(own)
     }
 
     /// A regex that finds a match in `unit` whenever [`regex`](Scan::regex)
@@ -888,6 +905,25 @@ mod tests {
         }
         for c in ['é', 'ë', 'á', 'ñ', 'ü', 'ç', 'ğ', 'ł'] {
             assert!(!holds(&m.blind, c), "{c}");
+        }
+    }
+
+    #[test]
+    fn prepare_compiles_every_twin_up_front() {
+        let auditor = crate::Auditor::builtin().unwrap();
+        let rules = &auditor.rules.rules;
+        let m = Matcher::new(rules);
+        let with_twin = m.rules.iter().filter(|f| f.twin_pattern.is_some()).count();
+        assert!(with_twin * 2 > rules.len(), "most rules have a twin");
+        assert!(m.rules.iter().all(|f| f.ascii.get().is_none()));
+        m.prepare(rules);
+        for (f, r) in m.rules.iter().zip(rules) {
+            assert_eq!(
+                f.ascii.get().is_some_and(Option::is_some),
+                f.twin_pattern.is_some(),
+                "{}",
+                r.id
+            );
         }
     }
 
