@@ -265,6 +265,17 @@ fn output_refused_before_the_run_when_it_is_an_input_or_cannot_be_written() {
         "{err}"
     );
     assert!(o.stdout.is_empty());
+    // A folder: the rename would fail only after the run; said at once.
+    let o = audit(&[
+        "--format",
+        "json",
+        "--output",
+        tmp.path().to_str().unwrap(),
+        article.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("is a directory"), "{err}");
 }
 
 #[test]

@@ -285,6 +285,14 @@ impl Sink {
     fn open(output: Option<&Path>) -> Result<Sink, String> {
         Ok(match output {
             None => Sink::Stdout(io::stdout().lock()),
+            // Said now: the rename would only fail after the whole run.
+            Some(path) if path.is_dir() => {
+                return Err(format!(
+                    "--output {} is a directory; give the report a file name, such as {}",
+                    path.display(),
+                    path.join("report.json").display()
+                ));
+            }
             Some(path) => Sink::File {
                 out: io::BufWriter::new(AtomicFile::create(path)?),
                 error: None,
@@ -318,8 +326,12 @@ impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Sink::Stdout(s) => s.write(buf),
+            // An interrupted write is retried by write_all; anything else fails
+            // the run.
             Sink::File { out, error } => out.write(buf).inspect_err(|e| {
-                error.get_or_insert_with(|| io::Error::new(e.kind(), e.to_string()));
+                if e.kind() != io::ErrorKind::Interrupted {
+                    error.get_or_insert_with(|| io::Error::new(e.kind(), e.to_string()));
+                }
             }),
         }
     }
