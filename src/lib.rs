@@ -27,6 +27,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod atomic;
 pub mod config;
 pub mod eval;
 pub mod examples;

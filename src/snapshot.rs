@@ -19,7 +19,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use crate::report::AuditReport;
@@ -496,14 +495,7 @@ pub fn list(dir: &Path) -> std::io::Result<Vec<Stored>> {
 /// interrupted) sees the old snapshot or the new one, never half of one; on
 /// failure the temporary file is removed and the old snapshot stays.
 pub fn write_atomic(dir: &Path, name: &str, contents: &str) -> std::io::Result<()> {
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".")
-        .suffix(".snap.tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(contents.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(dir.join(name)).map_err(|e| e.error)?;
-    Ok(())
+    crate::atomic::write(&dir.join(name), contents.as_bytes())
 }
 
 #[cfg(test)]

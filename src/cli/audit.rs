@@ -7,6 +7,7 @@ use std::sync::mpsc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use sourcing::atomic::AtomicFile;
 use sourcing::input::{self, DEFAULT_MAX_BYTES, Format, InputError};
 use sourcing::report::stream::{Entry, JsonStream, Totals};
 use sourcing::report::{self, AuditReport, InputFailure};
@@ -191,83 +192,8 @@ fn pre_walk(paths: &[PathBuf], output: Option<&Path>) -> Result<usize, String> {
     Ok(count)
 }
 
-/// A file replaced atomically: written to a temporary file in the same
-/// directory (so the rename cannot cross file systems), flushed, then renamed
-/// over the path on [`commit`](AtomicFile::commit). Readers see the old report
-/// or the new one, never half of one; dropped without a commit, it leaves the
-/// old file as it was.
-struct AtomicFile {
-    path: PathBuf,
-    tmp: tempfile::NamedTempFile,
-}
-
-impl AtomicFile {
-    fn create(path: &Path) -> Result<AtomicFile, String> {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = tempfile::Builder::new()
-            .prefix(".sourcing-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| {
-                write_error(
-                    path,
-                    &format!("cannot create a temporary file in {}", dir.display()),
-                    e,
-                )
-            })?;
-        Ok(AtomicFile {
-            path: path.to_path_buf(),
-            tmp,
-        })
-    }
-
-    fn commit(self) -> Result<(), String> {
-        let path = self.path;
-        let fail = |what: &str, e: std::io::Error| write_error(&path, what, e);
-        self.tmp
-            .as_file()
-            .sync_all()
-            .map_err(|e| fail("flush failed", e))?;
-        // A temporary file is private (0600); a report is an ordinary file. Keep
-        // the permissions of a file being replaced.
-        let perms = match std::fs::metadata(&path) {
-            Ok(m) => Some(m.permissions()),
-            Err(_) => {
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    Some(std::fs::Permissions::from_mode(0o644))
-                }
-                #[cfg(not(unix))]
-                {
-                    None
-                }
-            }
-        };
-        if let Some(p) = perms {
-            let _ = self.tmp.as_file().set_permissions(p);
-        }
-        self.tmp
-            .persist(&path)
-            .map_err(|e| fail("rename failed", e.error))?;
-        Ok(())
-    }
-}
-
-impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.tmp.write(buf)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.tmp.flush()
-    }
-}
-
-fn write_error(path: &Path, what: &str, e: std::io::Error) -> String {
-    format!("cannot write {}: {what}: {e}", path.display())
+fn write_error(path: &Path, e: std::io::Error) -> String {
+    format!("cannot write {}: {e}", path.display())
 }
 
 /// Where the report goes: standard output, or an `--output` file that replaces
@@ -294,7 +220,9 @@ impl Sink {
                 ));
             }
             Some(path) => Sink::File {
-                out: io::BufWriter::new(AtomicFile::create(path)?),
+                out: io::BufWriter::new(
+                    AtomicFile::create(path).map_err(|e| write_error(path, e))?,
+                ),
                 error: None,
             },
         })
@@ -309,14 +237,18 @@ impl Sink {
                 Ok(())
             }
             Sink::File { out, error } => {
-                let path = out.get_ref().path.clone();
+                let path = out.get_ref().path().to_path_buf();
+                let fail = |e: io::Error| {
+                    write_error(
+                        &path,
+                        io::Error::new(e.kind(), format!("write failed: {e}")),
+                    )
+                };
                 if let Some(e) = error {
-                    return Err(write_error(&path, "write failed", e));
+                    return Err(fail(e));
                 }
-                let file = out
-                    .into_inner()
-                    .map_err(|e| write_error(&path, "write failed", e.into_error()))?;
-                file.commit()
+                let file = out.into_inner().map_err(|e| fail(e.into_error()))?;
+                file.commit().map_err(|e| write_error(&path, e))
             }
         }
     }

@@ -1,6 +1,5 @@
 //! `sourcing init`: a commented starter `sourcing.toml` and an example rule pack.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::EXIT_OK;
@@ -20,34 +19,6 @@ pub struct InitArgs {
     /// Overwrite existing files.
     #[arg(long)]
     pub force: bool,
-}
-
-/// Write `text` to `path` atomically: a temporary file in the same directory,
-/// flushed to disk, then renamed over the target, so a crash never leaves half a
-/// config behind.
-fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// Run `sourcing init`.
@@ -81,7 +52,8 @@ pub fn run(args: InitArgs) -> Result<u8, String> {
             .map_err(|e| format!("cannot create {}: {e}", rules_dir.display()))?;
     }
     for (path, text) in files {
-        write_atomic(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        sourcing::atomic::write(path, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("wrote {}", path.display());
     }
     println!(
