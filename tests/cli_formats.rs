@@ -230,6 +230,21 @@ fn streamed_output_file_holds_what_standard_output_prints() {
     assert_eq!(names.len(), 2, "no temporary file left behind");
 }
 
+/// A JSON audit of `input` into `output` that must be refused (exit 2, nothing
+/// on standard output): its error message.
+fn refused(output: &Path, input: &Path) -> String {
+    let o = audit(&[
+        "--format",
+        "json",
+        "--output",
+        output.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 #[test]
 fn output_refused_before_the_run_when_it_is_an_input_or_cannot_be_written() {
     let tmp = tempfile::tempdir().unwrap();
@@ -239,42 +254,17 @@ fn output_refused_before_the_run_when_it_is_an_input_or_cannot_be_written() {
     // A hard link is the same file under another name.
     let link = tmp.path().join("link.json");
     std::fs::hard_link(&article, &link).unwrap();
-    let o = audit(&[
-        "--format",
-        "json",
-        "--output",
-        link.to_str().unwrap(),
-        tmp.path().to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("also an input"));
+    let err = refused(&link, tmp.path());
+    assert!(err.contains("also an input"), "{err}");
     assert_eq!(std::fs::read(&article).unwrap(), before);
     // A folder that does not exist: said at once, naming the file.
-    let missing = tmp.path().join("no-such-dir/report.json");
-    let o = audit(&[
-        "--format",
-        "json",
-        "--output",
-        missing.to_str().unwrap(),
-        article.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = refused(&tmp.path().join("no-such-dir/report.json"), &article);
     assert!(
         err.contains("cannot write") && err.contains("report.json"),
         "{err}"
     );
-    assert!(o.stdout.is_empty());
     // A folder: the rename would fail only after the run; said at once.
-    let o = audit(&[
-        "--format",
-        "json",
-        "--output",
-        tmp.path().to_str().unwrap(),
-        article.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = refused(tmp.path(), &article);
     assert!(err.contains("is a directory"), "{err}");
 }
 

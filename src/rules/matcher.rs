@@ -292,7 +292,7 @@ impl Scan<'_> {
         let fast = &self.matcher.rules[rule];
         let slots: &'a [Vec<Span>] = &self.hits[fast.slots.clone()];
         // Per slot, the first hit that may still lie in a unit (units come in order).
-        let mut next = vec![0usize; slots.len()];
+        let mut next = [0usize; MAX_SETS];
         units.iter().copied().filter(move |unit| {
             if !fast.prefiltered || !self.literals_hold(*unit) {
                 return true;
@@ -453,7 +453,7 @@ fn narrow_class(class: &ClassUnicode) -> Option<ClassUnicode> {
 /// twin's automata are a fraction of the size, build faster, and need fewer
 /// lazy-DFA states and less scratch memory per thread.
 fn for_ascii_words(h: &Hir) -> Option<Hir> {
-    rewrite(h, &narrow_class, &|look| {
+    rewrite(h, &mut narrow_class, &|look| {
         let ascii = match look {
             Look::WordUnicode => Look::WordAscii,
             Look::WordUnicodeNegate => Look::WordAsciiNegate,
@@ -474,7 +474,7 @@ fn for_ascii_words(h: &Hir) -> Option<Hir> {
 /// rule's own regex falls back to far slower engines, it rejects most
 /// candidates before the rule's own regex has to run.
 fn without_unicode_boundaries(h: &Hir) -> Option<Hir> {
-    rewrite(h, &|_| None, &|look| match look {
+    rewrite(h, &mut |_| None, &|look| match look {
         Look::WordUnicode
         | Look::WordUnicodeNegate
         | Look::WordStartUnicode
@@ -489,15 +489,14 @@ fn without_unicode_boundaries(h: &Hir) -> Option<Hir> {
 /// assertion by `look(it)` where those are `Some`; `None` when nothing changed.
 fn rewrite(
     h: &Hir,
-    class: &dyn Fn(&ClassUnicode) -> Option<ClassUnicode>,
+    class: &mut dyn FnMut(&ClassUnicode) -> Option<ClassUnicode>,
     look: &dyn Fn(Look) -> Option<Hir>,
 ) -> Option<Hir> {
-    let again = |h: &Hir| rewrite(h, class, look);
     match h.kind() {
         HirKind::Class(Class::Unicode(c)) => class(c).map(|c| Hir::class(Class::Unicode(c))),
         HirKind::Look(l) => look(*l),
         HirKind::Repetition(r) => {
-            let sub = again(&r.sub)?;
+            let sub = rewrite(&r.sub, class, look)?;
             Some(Hir::repetition(Repetition {
                 min: r.min,
                 max: r.max,
@@ -506,7 +505,7 @@ fn rewrite(
             }))
         }
         HirKind::Capture(c) => {
-            let sub = again(&c.sub)?;
+            let sub = rewrite(&c.sub, class, look)?;
             Some(Hir::capture(Capture {
                 index: c.index,
                 name: c.name.clone(),
@@ -514,7 +513,7 @@ fn rewrite(
             }))
         }
         HirKind::Concat(subs) | HirKind::Alternation(subs) => {
-            let changed: Vec<Option<Hir>> = subs.iter().map(again).collect();
+            let changed: Vec<Option<Hir>> = subs.iter().map(|s| rewrite(s, class, look)).collect();
             if changed.iter().all(Option::is_none) {
                 return None;
             }
@@ -559,21 +558,21 @@ fn cut_folds(class: &ClassUnicode) -> Option<ClassUnicode> {
 /// and the characters that reading leaves out of a class small enough to yield
 /// literals: a unit holding one of those may hold a match without a literal.
 fn literal_view(h: &Hir) -> (Option<Hir>, ClassUnicode) {
-    let blind = std::cell::RefCell::new(ClassUnicode::empty());
+    let mut blind = ClassUnicode::empty();
     let view = rewrite(
         h,
-        &|class| {
+        &mut |class| {
             let cut = cut_folds(class)?;
             if class_strings(&Class::Unicode(cut.clone())).is_some() {
                 let mut gone = class.clone();
                 gone.difference(&cut);
-                blind.borrow_mut().union(&gone);
+                blind.union(&gone);
             }
             Some(cut)
         },
         &|_| None,
     );
-    (view, blind.into_inner())
+    (view, blind)
 }
 
 /// What the analysis knows about the strings a piece of pattern can match.
