@@ -438,7 +438,8 @@ fn phrases_to_regex(phrases: &[String]) -> String {
     format!(r"(?i)\b(?:{})\b", alts.join("|"))
 }
 
-fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+/// Compile a pattern with the rules' size limits (rules, their twins and filters).
+pub(crate) fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(DFA_SIZE_LIMIT)

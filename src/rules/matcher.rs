@@ -384,11 +384,7 @@ fn compile_twin(regex: &Regex, pattern: &str) -> Option<Regex> {
 
 /// Compile a derived pattern with the limits of the rules.
 fn build(pattern: &str) -> Option<Regex> {
-    regex::RegexBuilder::new(pattern)
-        .size_limit(crate::rules::compile::REGEX_SIZE_LIMIT)
-        .dfa_size_limit(crate::rules::compile::DFA_SIZE_LIMIT)
-        .build()
-        .ok()
+    crate::rules::compile::build_regex(pattern).ok()
 }
 
 /// Non-ASCII word characters (Unicode `\w` without ASCII).
