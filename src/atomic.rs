@@ -4,15 +4,59 @@
 //! renamed over the path. Readers see the old file or the new one, never half of
 //! one; on any failure, and when dropped without [`AtomicFile::commit`], the old
 //! file stays as it was and the temporary file is removed.
+//!
+//! A process killed by a signal runs no destructors; the command line calls
+//! [`remove_unfinished`] from its signal handler so that an interrupted run
+//! (Ctrl-C, a CI timeout) leaves neither a half-written file nor a stray
+//! temporary one.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Temporary files of the [`AtomicFile`]s not yet committed or dropped.
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn unfinished() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while holding the lock leaves a plain list of paths, still valid.
+    UNFINISHED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn forget(tmp: &Path) {
+    let mut list = unfinished();
+    if let Some(i) = list.iter().position(|p| p == tmp) {
+        list.swap_remove(i);
+    }
+}
+
+/// Remove the temporary file of every [`AtomicFile`] still being written, for
+/// a signal handler about to end the process. The files they would have
+/// replaced are left as they were. Holding the registry's lock, this waits for
+/// a [`commit`](AtomicFile::commit) in progress, so a file is either replaced
+/// whole or not at all.
+pub fn remove_unfinished() {
+    let mut list = unfinished();
+    for tmp in list.drain(..) {
+        let _ = std::fs::remove_file(tmp);
+    }
+}
 
 /// A file being written, that replaces `path` on [`commit`](AtomicFile::commit).
 #[derive(Debug)]
 pub struct AtomicFile {
     path: PathBuf,
     tmp: tempfile::NamedTempFile,
+    _listed: Listed,
+}
+
+/// The temporary file's place in the registry, given up when dropped.
+#[derive(Debug)]
+struct Listed(PathBuf);
+
+impl Drop for Listed {
+    fn drop(&mut self) {
+        forget(&self.0);
+    }
 }
 
 impl AtomicFile {
@@ -32,8 +76,10 @@ impl AtomicFile {
                     &format!("cannot create a temporary file in {}", dir.display()),
                 )
             })?;
+        unfinished().push(tmp.path().to_path_buf());
         Ok(AtomicFile {
             path: path.to_path_buf(),
+            _listed: Listed(tmp.path().to_path_buf()),
             tmp,
         })
     }
@@ -68,9 +114,19 @@ impl AtomicFile {
         if let Some(p) = perms {
             let _ = self.tmp.as_file().set_permissions(p);
         }
-        self.tmp
-            .persist(&self.path)
-            .map_err(|e| context(e.error, "rename failed"))?;
+        // Under the lock: a signal handler's cleanup runs wholly before or
+        // after the rename, never between our check and it.
+        let mut list = unfinished();
+        let Some(i) = list.iter().position(|p| p == self.tmp.path()) else {
+            return Err(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "interrupted before the file was complete",
+            ));
+        };
+        list.swap_remove(i);
+        let persisted = self.tmp.persist(&self.path);
+        drop(list);
+        persisted.map_err(|e| context(e.error, "rename failed"))?;
         Ok(())
     }
 }

@@ -25,6 +25,15 @@ fn main() -> ExitCode {
         );
         std::process::exit(i32::from(cli::EXIT_ERROR));
     }));
+    // Ctrl-C, SIGTERM (a CI timeout, `kill`) or SIGHUP mid-run: remove the
+    // temporary file of an unfinished `--output` or snapshot before exiting,
+    // as the shell expects of an interrupted command (128 + SIGINT). If no
+    // handler can be installed the default action stands, which at worst
+    // leaves a `.sourcing-*.tmp` file, never a half-written report.
+    let _ = ctrlc::set_handler(|| {
+        sourcing::atomic::remove_unfinished();
+        std::process::exit(130);
+    });
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => ExitCode::from(code),

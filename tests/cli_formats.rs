@@ -313,3 +313,64 @@ fn progress_bar_draws_on_a_terminal() {
         );
     }
 }
+
+/// Ctrl-C or a `kill` in the middle of a run into `--output`: the report the
+/// user had stays as it was and no temporary file is left beside it.
+#[cfg(unix)]
+#[test]
+fn interrupted_output_leaves_the_old_file_and_no_temporary_one() {
+    use std::time::{Duration, Instant};
+    for signal in ["TERM", "INT"] {
+        let tmp = tempfile::tempdir().unwrap();
+        // Opening a named pipe blocks until a writer comes: the run stays
+        // in progress, its temporary file open, until the signal.
+        let pipe = tmp.path().join("pipe.txt");
+        let made = Command::new("mkfifo").arg(&pipe).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: no mkfifo");
+            return;
+        }
+        let out = tmp.path().join("report.json");
+        std::fs::write(&out, "the old report").unwrap();
+        let mut child = Command::new(BIN)
+            .args(["audit", "--format", "json", "--output"])
+            .arg(&out)
+            .arg(fixture(SEED))
+            .arg(&pipe)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let temporary = || {
+            std::fs::read_dir(tmp.path())
+                .unwrap()
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        };
+        let start = Instant::now();
+        while !temporary() && start.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(temporary(), "the run writes into a temporary file");
+        let sent = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("SIG{signal} did not end the run");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(130), "SIG{signal}");
+        assert!(!temporary(), "SIG{signal} left a temporary file");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "the old report");
+    }
+}

@@ -67,8 +67,9 @@ pub struct AuditArgs {
     /// Write the report to FILE instead of standard output. The file is replaced
     /// atomically (written beside it, then renamed), so it holds the old report
     /// until the run ends; text and JSON are written as the run goes, so memory
-    /// stays flat over an archive. FILE may not be one of the inputs (hard links
-    /// and symlinks included).
+    /// stays flat over an archive. An interrupted run (Ctrl-C, SIGTERM) keeps the
+    /// old FILE and removes the temporary one. FILE may not be one of the inputs
+    /// (hard links and symlinks included).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
