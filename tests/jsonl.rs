@@ -217,3 +217,49 @@ fn batch_size_never_changes_the_output() {
         );
     }
 }
+
+#[test]
+fn jsonl_into_output_file_equals_standard_output_and_never_overwrites_an_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input: String = (0..20)
+        .map(|i| format!("{}\n", json!({"id": i, "text": article(i)})))
+        .chain(["not json\n".to_string()])
+        .collect();
+    let records = tmp.path().join("articles.jsonl");
+    std::fs::write(&records, &input).unwrap();
+    let (lines, code) = run(&["--input", "jsonl", "-"], &input);
+    assert_eq!(code, 2, "the bad line is an input error");
+    let out = tmp.path().join("reports.jsonl");
+    std::fs::write(&out, "the old reports").unwrap();
+    let o = sourcing()
+        .args(["audit", "--input", "jsonl", "--output"])
+        .arg(&out)
+        .arg(&records)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty(), "nothing on standard output");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written.lines().collect::<Vec<_>>(), lines);
+    assert_eq!(
+        written.lines().count(),
+        21,
+        "one line per record, error included"
+    );
+    // The records file itself, under another name: refused before writing.
+    let link = tmp.path().join("link.jsonl");
+    std::fs::hard_link(&records, &link).unwrap();
+    let o = sourcing()
+        .args(["audit", "--input", "jsonl", "--output"])
+        .arg(&link)
+        .arg(&records)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("also an input"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&records).unwrap(), input);
+}

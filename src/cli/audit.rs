@@ -66,8 +66,8 @@ pub struct AuditArgs {
     pub format: Option<OutputFormat>,
     /// Write the report to FILE instead of standard output. The file is replaced
     /// atomically (written beside it, then renamed), so it holds the old report
-    /// until the run ends; text and JSON are written as the run goes, so memory
-    /// stays flat over an archive. An interrupted run (Ctrl-C, SIGTERM) keeps the
+    /// until the run ends; text, JSON and JSON Lines are written as the run goes,
+    /// so memory stays flat over an archive. An interrupted run (Ctrl-C, SIGTERM) keeps the
     /// old FILE and removes the temporary one. FILE may not be one of the inputs
     /// (hard links and symlinks included).
     #[arg(long, short, value_name = "FILE")]
@@ -169,18 +169,8 @@ fn file_id(path: &Path) -> Option<PathBuf> {
 /// anything is written. The run then walks them again as it goes, so neither
 /// walk holds a list of an archive's names.
 fn pre_walk(paths: &[PathBuf], output: Option<&Path>) -> Result<usize, String> {
-    let out = output.and_then(|o| file_id(o).map(|id| (o, id)));
+    let check = output_check(output);
     let mut count = 0;
-    let check = |input: &Path| match &out {
-        Some((o, id)) if input.as_os_str() != "-" && file_id(input).as_ref() == Some(id) => {
-            Err(format!(
-                "--output {} is also an input; the report would overwrite the article. \
-                 Choose another file name.",
-                o.display()
-            ))
-        }
-        _ => Ok(()),
-    };
     for path in paths {
         check(path)?;
     }
@@ -191,6 +181,22 @@ fn pre_walk(paths: &[PathBuf], output: Option<&Path>) -> Result<usize, String> {
         }
     }
     Ok(count)
+}
+
+/// A check that refuses an input which is the `--output` file itself, by
+/// device and inode (so under another name, or through a link, too).
+fn output_check(output: Option<&Path>) -> impl Fn(&Path) -> Result<(), String> + '_ {
+    let out = output.and_then(|o| file_id(o).map(|id| (o, id)));
+    move |input: &Path| match &out {
+        Some((o, id)) if input.as_os_str() != "-" && file_id(input).as_ref() == Some(id) => {
+            Err(format!(
+                "--output {} is also an input; the report would overwrite the article. \
+                 Choose another file name.",
+                o.display()
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn write_error(path: &Path, e: std::io::Error) -> String {
@@ -474,15 +480,13 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
     let mut denied = false;
 
     if args.input == InputChoice::Jsonl {
-        if args.output.is_some() {
-            return Err(
-                "--output does not apply to --input jsonl, which streams one record per line; \
-                 redirect standard output instead"
-                    .into(),
-            );
+        // The inputs are JSON Lines files (or standard input), never walked.
+        let check = output_check(args.output.as_deref());
+        for path in &args.paths {
+            check(path)?;
         }
         let mut totals = Totals::new(false);
-        let mut stdout = std::io::stdout().lock();
+        let mut stdout = Sink::open(args.output.as_deref())?;
         // A closed pipe (`| head`) is not an error worth a message: stop writing.
         let mut closed = false;
         let work = |records: Vec<(usize, io::Result<String>)>| {
@@ -524,6 +528,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
                 .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty()));
             ordered_map(&pool, window, batch, lines, work, &mut emit);
         }
+        stdout.finish()?;
         totals.failures.append(&mut unopened);
         return Ok(exit_code(fail_under, &totals, denied));
     }
