@@ -84,7 +84,8 @@ fn main() {
                 for u in scan.candidates(i, units) {
                     c += 1;
                     n += scan
-                        .regex(i, &rule.regex, u)
+                        .regex(i, rule, u)
+                        .expect("compiles")
                         .find_iter(&d.text[u.start..u.end])
                         .count();
                 }
@@ -172,12 +173,13 @@ fn stages(auditor: &Auditor, docs: &[Document], bytes: usize) {
                 rules::Scope::Document => continue,
             };
             for u in scan.candidates(i, units) {
-                let re = scan.regex(i, &rule.regex, u);
+                let re = scan.regex(i, rule, u).expect("compiles");
                 let unit = &d.text[u.start..u.end];
                 cands += 1;
                 let c = Instant::now();
                 let hit = scan
-                    .filter(i, &rule.regex, u)
+                    .filter(i, rule, u)
+                    .expect("compiles")
                     .shortest_match(unit)
                     .is_some();
                 reject_t += c.elapsed();
@@ -203,7 +205,7 @@ fn stages(auditor: &Auditor, docs: &[Document], bytes: usize) {
         for (i, rule) in auditor.rules.rules.iter().enumerate() {
             for ((d, scan), units) in docs.iter().zip(&scans).zip(&units) {
                 for u in scan.candidates(i, units) {
-                    let re = scan.filter(i, &rule.regex, u);
+                    let re = scan.filter(i, rule, u).expect("compiles");
                     hits += re.shortest_match(&d.text[u.start..u.end]).is_some() as usize;
                 }
             }

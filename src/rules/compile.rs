@@ -25,6 +25,81 @@ pub(crate) const REGEX_SIZE_LIMIT: usize = 16 * 1024 * 1024;
 /// The cache grows only as states are used, so most regexes stay far below it.
 pub(crate) const DFA_SIZE_LIMIT: usize = 32 * 1024 * 1024;
 
+/// A rule's own regex. Compiled while loading for packs a user wrote, so that a
+/// wrong pattern is reported there with its place in the pack. For the built-in
+/// packs, which the test suite compiles, it is compiled on first use instead:
+/// on English text the matcher runs the rules' ASCII twins, so a run over one
+/// article needs few of them or none, and compiling them all was half of
+/// start-up.
+#[derive(Debug, Clone)]
+pub struct RuleRegex {
+    pattern: String,
+    compiled: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl RuleRegex {
+    fn compiled(regex: Regex) -> RuleRegex {
+        RuleRegex {
+            pattern: regex.as_str().to_string(),
+            compiled: std::sync::OnceLock::from(Some(regex)),
+        }
+    }
+
+    fn deferred(pattern: String) -> RuleRegex {
+        RuleRegex {
+            pattern,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The regex, compiled now if it was not yet. `None` only if a deferred
+    /// pattern fails to compile, which the tests rule out for the built-in packs.
+    pub fn get(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| build_regex(&self.pattern).ok())
+            .as_ref()
+    }
+
+    /// The pattern, as compiled.
+    pub fn as_str(&self) -> &str {
+        &self.pattern
+    }
+}
+
+/// The names of a pattern's capture groups by number (`None` for group 0 and
+/// unnamed groups), read from its syntax without compiling it.
+fn group_names(pattern: &str) -> Option<Vec<Option<String>>> {
+    use regex_syntax::ast::{Ast, GroupKind};
+    fn walk(ast: &Ast, out: &mut Vec<(u32, Option<String>)>) {
+        match ast {
+            Ast::Group(g) => {
+                match &g.kind {
+                    GroupKind::CaptureIndex(i) => out.push((*i, None)),
+                    GroupKind::CaptureName { name, .. } => {
+                        out.push((name.index, Some(name.name.clone())))
+                    }
+                    GroupKind::NonCapturing(_) => {}
+                }
+                walk(&g.ast, out);
+            }
+            Ast::Repetition(r) => walk(&r.ast, out),
+            Ast::Alternation(a) => a.asts.iter().for_each(|a| walk(a, out)),
+            Ast::Concat(c) => c.asts.iter().for_each(|a| walk(a, out)),
+            _ => {}
+        }
+    }
+    let ast = regex_syntax::ast::parse::Parser::new()
+        .parse(pattern)
+        .ok()?;
+    let mut found = Vec::new();
+    walk(&ast, &mut found);
+    let mut names = vec![None; found.len() + 1];
+    for (i, name) in found {
+        *names.get_mut(i as usize)? = name;
+    }
+    Some(names)
+}
+
 /// A pattern rule, compiled and ready to run.
 #[derive(Debug, Clone)]
 pub struct CompiledRule {
@@ -49,15 +124,18 @@ pub struct CompiledRule {
     /// The pattern after lexicon expansion, as compiled.
     pub pattern_compiled: String,
     /// The compiled pattern.
-    pub regex: Regex,
+    pub regex: RuleRegex,
+    /// The names of its capture groups by number (`None` for group 0 and
+    /// unnamed groups).
+    pub groups: Vec<Option<String>>,
     /// A pattern that must match within a number of words.
-    pub near: Option<(Regex, usize)>,
+    pub near: Option<(RuleRegex, usize)>,
     /// Patterns that cancel a finding when they match in its sentence.
-    pub unless: Vec<Regex>,
+    pub unless: Vec<RuleRegex>,
     /// How to read the source from the match.
     pub source: Option<SourceDef>,
     /// Drops the finding when it matches the whole captured source.
-    pub reject: Option<Regex>,
+    pub reject: Option<RuleRegex>,
     /// Categories that take precedence over this rule where they overlap.
     pub overridden_by: Vec<String>,
     /// Message template.
@@ -174,7 +252,14 @@ impl RuleSet {
         // Lexicons are visible to the pack that defines them and every pack after it.
         let mut global_lexicon: HashMap<String, String> = HashMap::new();
 
+        // Built-in packs, unchanged and ahead of any other (whose lexicons
+        // could change what their patterns expand to), are known to compile.
+        let mut builtin_so_far = true;
         for (src, file) in &mut parsed {
+            builtin_so_far &= crate::rules::BUILTIN_PACKS.iter().any(|(name, text)| {
+                src.path.strip_prefix("<built-in>/") == Some(*name) && *text == src.text
+            });
+            let defer = builtin_so_far;
             let pack_id = file.pack.id.get_ref().clone();
             if let Some(prev) = seen_packs.insert(pack_id.clone(), src.path.clone()) {
                 errors.push(
@@ -220,7 +305,7 @@ impl RuleSet {
             let compiled: Vec<_> = file
                 .rule
                 .par_iter()
-                .map(|def| compile_rule(src, &pack_id, def, &lexicon))
+                .map(|def| compile_rule(src, &pack_id, def, &lexicon, defer))
                 .collect();
             for (def, compiled) in file.rule.iter().zip(compiled) {
                 let id = def.id.get_ref().clone();
@@ -462,7 +547,9 @@ fn regex_message(err: &regex::Error) -> String {
     }
 }
 
-/// Expand and compile one pattern or phrase list, locating any error at the value.
+/// Expand and compile one pattern or phrase list, locating any error at the
+/// value; with `defer`, expand only (see [`RuleRegex`]).
+#[allow(clippy::too_many_arguments)]
 fn compile_pattern(
     src: &PackSource,
     rule_id: &str,
@@ -471,8 +558,29 @@ fn compile_pattern(
     phrases: Option<&toml::Spanned<Vec<String>>>,
     lexicon: &HashMap<String, String>,
     owner_span: std::ops::Range<usize>,
-) -> Result<(String, String, Regex), RuleError> {
-    let (written, expanded, span) = match (pattern, phrases) {
+    defer: bool,
+) -> Result<RuleRegex, RuleError> {
+    let (written, expanded, span) =
+        expand_pattern(src, rule_id, what, pattern, phrases, lexicon, owner_span)?;
+    if defer {
+        return Ok(RuleRegex::deferred(expanded));
+    }
+    let regex = build_located(src, rule_id, what, span, &written, &expanded)?;
+    Ok(RuleRegex::compiled(regex))
+}
+
+/// Expand one pattern or phrase list: the pattern as written, as expanded, and
+/// where it is in the pack.
+fn expand_pattern(
+    src: &PackSource,
+    rule_id: &str,
+    what: &str,
+    pattern: Option<&toml::Spanned<String>>,
+    phrases: Option<&toml::Spanned<Vec<String>>>,
+    lexicon: &HashMap<String, String>,
+    owner_span: std::ops::Range<usize>,
+) -> Result<(String, String, std::ops::Range<usize>), RuleError> {
+    Ok(match (pattern, phrases) {
         (Some(_), Some(p)) => {
             return Err(RuleError::at(
                 src,
@@ -524,8 +632,19 @@ fn compile_pattern(
                 list.span(),
             )
         }
-    };
-    let regex = build_regex(&expanded).map_err(|e| {
+    })
+}
+
+/// Compile an expanded pattern, locating an error at `span`.
+fn build_located(
+    src: &PackSource,
+    rule_id: &str,
+    what: &str,
+    span: std::ops::Range<usize>,
+    written: &str,
+    expanded: &str,
+) -> Result<Regex, RuleError> {
+    build_regex(expanded).map_err(|e| {
         let mut err = RuleError::at(
             src,
             span,
@@ -541,8 +660,7 @@ fn compile_pattern(
                 .to_string()
         });
         err
-    })?;
-    Ok((written, expanded, regex))
+    })
 }
 
 /// Where `range`, a byte range of a string value's contents, lies in the pack
@@ -601,6 +719,7 @@ fn compile_rule(
     pack_id: &str,
     def: &pack::RuleDef,
     lexicon: &HashMap<String, String>,
+    defer: bool,
 ) -> Result<CompiledRule, Vec<RuleError>> {
     let id = def.id.get_ref().as_str();
     let mut errors = Vec::new();
@@ -622,7 +741,7 @@ fn compile_rule(
                 .help("weights are points, 0 or more; the scoring model decides whether they add or subtract"),
         );
     }
-    let main = compile_pattern(
+    let main = expand_pattern(
         src,
         id,
         "pattern",
@@ -630,7 +749,18 @@ fn compile_rule(
         def.phrases.as_ref(),
         lexicon,
         whole.clone(),
-    );
+    )
+    .and_then(|(written, expanded, span)| {
+        let regex = match group_names(&expanded) {
+            Some(groups) if defer => (RuleRegex::deferred(expanded.clone()), groups),
+            _ => {
+                let re = build_located(src, id, "pattern", span, &written, &expanded)?;
+                let groups = re.capture_names().map(|n| n.map(String::from)).collect();
+                (RuleRegex::compiled(re), groups)
+            }
+        };
+        Ok((written, expanded, regex))
+    });
     let near = def.near.as_ref().map(|n| {
         compile_pattern(
             src,
@@ -640,13 +770,23 @@ fn compile_rule(
             n.phrases.as_ref(),
             lexicon,
             whole.clone(),
+            defer,
         )
-        .map(|(_, _, re)| (re, n.within))
+        .map(|re| (re, n.within))
     });
     let mut unless = Vec::new();
     for u in &def.unless {
-        match compile_pattern(src, id, "unless", Some(u), None, lexicon, whole.clone()) {
-            Ok((_, _, re)) => unless.push(re),
+        match compile_pattern(
+            src,
+            id,
+            "unless",
+            Some(u),
+            None,
+            lexicon,
+            whole.clone(),
+            defer,
+        ) {
+            Ok(re) => unless.push(re),
             Err(e) => errors.push(e),
         }
     }
@@ -658,7 +798,7 @@ fn compile_rule(
         }
         None => None,
     };
-    let (written, expanded, regex) = match main {
+    let (written, expanded, (regex, group_list)) = match main {
         Ok(m) => m,
         Err(e) => {
             errors.push(e);
@@ -676,12 +816,13 @@ fn compile_rule(
             None,
             lexicon,
             whole.clone(),
+            defer,
         ) {
-            Ok((_, _, re)) => reject = Some(re),
+            Ok(re) => reject = Some(re),
             Err(e) => errors.push(e),
         }
     }
-    let groups: Vec<&str> = regex.capture_names().flatten().collect();
+    let groups: Vec<&str> = group_list.iter().flatten().map(String::as_str).collect();
     if let Some(s) = &def.source {
         for g in std::iter::once(&s.group).chain(s.descriptor.as_ref()) {
             if s.name.is_none()
@@ -730,6 +871,7 @@ fn compile_rule(
         pattern_source: written,
         pattern_compiled: expanded,
         regex,
+        groups: group_list,
         near,
         unless,
         source: def.source.clone(),
@@ -901,7 +1043,10 @@ impl CompiledRule {
             Some((at, verdict)) if at == check => verdict,
             _ => {
                 let check_text = &text[check.start..check.end];
-                let verdict = self.unless.iter().any(|u| u.is_match(check_text));
+                let verdict = self
+                    .unless
+                    .iter()
+                    .any(|u| u.get().is_some_and(|u| u.is_match(check_text)));
                 cache.unless = Some((check, verdict));
                 verdict
             }
@@ -914,10 +1059,11 @@ impl CompiledRule {
                 Some((at, hits)) if *at == unit => hits,
                 slot => {
                     let unit_text = &text[unit.start..unit.end];
-                    let hits = near
-                        .find_iter(unit_text)
-                        .map(|m| Span::new(unit.start + m.start(), unit.start + m.end()))
-                        .collect();
+                    let hits = near.get().map_or_else(Vec::new, |near| {
+                        near.find_iter(unit_text)
+                            .map(|m| Span::new(unit.start + m.start(), unit.start + m.end()))
+                            .collect()
+                    });
                     &mut slot.insert((unit, hits)).1
                 }
             };
@@ -938,8 +1084,8 @@ impl CompiledRule {
         // hash it, for every group of every match.
         let named = |name: &str| {
             [None, Some('2'), Some('3')].into_iter().find_map(|suffix| {
-                let i = self.regex.capture_names().position(|n| {
-                    n.is_some_and(|n| match suffix {
+                let i = self.groups.iter().position(|n| {
+                    n.as_deref().is_some_and(|n| match suffix {
                         None => n == name,
                         Some(c) => n.strip_suffix(c) == Some(name),
                     })
@@ -973,7 +1119,7 @@ impl CompiledRule {
             })
         });
         if let (Some(reject), Some(src)) = (&self.reject, &source)
-            && reject.is_match(&src.name)
+            && reject.get().is_some_and(|r| r.is_match(&src.name))
         {
             return None;
         }
@@ -1110,5 +1256,92 @@ mod tests {
         assert_eq!(words_between(t, Span::new(25, 29), Span::new(0, 9), 10), 3);
         // Counting stops one past the limit.
         assert_eq!(words_between(t, Span::new(0, 9), Span::new(25, 29), 1), 2);
+    }
+}
+
+#[cfg(test)]
+mod deferred_tests {
+    use super::*;
+    use crate::input::{Document, Format};
+
+    /// Every regex of every rule: the pattern, `near`, `unless` and `reject`.
+    fn regexes(r: &CompiledRule) -> impl Iterator<Item = &RuleRegex> {
+        std::iter::once(&r.regex)
+            .chain(r.near.as_ref().map(|(n, _)| n))
+            .chain(&r.unless)
+            .chain(&r.reject)
+    }
+
+    fn compiled(rules: &RuleSet) -> usize {
+        rules
+            .rules
+            .iter()
+            .flat_map(regexes)
+            .filter(|r| r.compiled.get().is_some())
+            .count()
+    }
+
+    #[test]
+    fn builtin_regexes_compile_on_first_use_and_user_packs_at_load() {
+        let builtin = crate::Auditor::builtin().unwrap();
+        assert_eq!(compiled(&builtin.rules), 0, "nothing compiled at load");
+        // English text runs on the ASCII twins: no rule needs its own regex.
+        let doc = Document::from_text(
+            "a",
+            "The talks stalled, officials said. Hua Chunying, a spokeswoman, said so.".into(),
+            Format::Text,
+        );
+        assert!(!builtin.audit(&doc).findings.is_empty());
+        let patterns = |rules: &RuleSet| {
+            rules
+                .rules
+                .iter()
+                .filter(|r| r.regex.compiled.get().is_some())
+                .count()
+        };
+        assert_eq!(patterns(&builtin.rules), 0);
+        // Only the conditions of the rules that matched were needed (the names
+        // the found sources must not be).
+        let conditions = compiled(&builtin.rules);
+        assert!(conditions > 0 && conditions < 5, "{conditions}");
+        // A word with an accent needs the own regexes of the rules that may
+        // match there, and only those.
+        let doc = Document::from_text(
+            "b",
+            "José Martí, a spokesman, said the talks stalled.".into(),
+            Format::Text,
+        );
+        let found = builtin.audit(&doc);
+        assert!(found.findings.iter().any(|f| f.rule == "named-speaker"));
+        let n = patterns(&builtin.rules);
+        assert!(n > 0 && n < builtin.rules.rules.len(), "{n}");
+        // The same packs given as a user's files compile everything at once,
+        // so that a wrong pattern is reported while loading.
+        let mut user = crate::rules::builtin_sources();
+        for src in &mut user {
+            src.path = src.path.replace("<built-in>/", "my-packs/");
+        }
+        let loaded = RuleSet::load(&user, &crate::scoring_base()).unwrap();
+        let all = loaded.rules.iter().flat_map(regexes).count();
+        assert!(all > loaded.rules.len(), "near, unless and reject too");
+        assert_eq!(compiled(&loaded), all);
+    }
+
+    #[test]
+    fn builtin_patterns_compile_and_their_groups_are_read_right() {
+        let builtin = crate::Auditor::builtin().unwrap();
+        for r in &builtin.rules.rules {
+            let re = build_regex(&r.pattern_compiled).unwrap();
+            let names: Vec<Option<String>> =
+                re.capture_names().map(|n| n.map(String::from)).collect();
+            assert_eq!(r.groups, names, "{}", r.id);
+            for re in regexes(r) {
+                assert!(re.get().is_some(), "{}: {}", r.id, re.as_str());
+            }
+        }
+        assert_eq!(
+            group_names(r"(a)(?P<x>b(?:c)(d))|(?<y>e)").unwrap(),
+            [None, None, Some("x".into()), None, Some("y".into())]
+        );
     }
 }

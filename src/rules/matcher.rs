@@ -23,7 +23,7 @@
 //!    ASCII boundaries, and that twin runs on every unit where the two provably
 //!    agree; the original runs on the rest. The twin's classes also leave out the
 //!    non-ASCII word characters such a unit cannot hold, which makes its automata
-//!    several times smaller (see [`for_ascii_words`]).
+//!    several times smaller (see `for_ascii_words`).
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
@@ -71,10 +71,10 @@ struct FastRule {
 }
 
 impl FastRule {
-    /// The ASCII twin of `own` (the rule's regex), compiled on first use.
-    fn ascii_twin(&self, own: &Regex) -> Option<&Regex> {
+    /// The ASCII twin of `rule`'s regex, compiled on first use.
+    fn ascii_twin(&self, rule: &CompiledRule) -> Option<&Regex> {
         self.ascii
-            .get_or_init(|| compile_twin(own, self.twin_pattern.as_deref()?))
+            .get_or_init(|| compile_twin(&rule.groups, self.twin_pattern.as_deref()?))
             .as_ref()
     }
 }
@@ -118,21 +118,32 @@ impl Matcher {
         let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
         let mut slot_count = 0;
         let mut blind = ClassUnicode::empty();
-        for rule in rules {
-            // Parsed and narrowed once: the literals and the twin both come from it.
-            let hir = parse(&rule.pattern_compiled);
-            let twin = hir.as_ref().and_then(for_ascii_words);
-            let sets = match &hir {
-                Some(hir) => {
-                    let (view, cut) = literal_view(hir);
-                    let sets = literal_sets(view.as_ref().unwrap_or(hir));
+        // Rules are analyzed independently, so in parallel (on the caller's
+        // pool); the automaton over all their literals is built after.
+        let analyzed: Vec<(Option<String>, Vec<Set>)> = {
+            use rayon::prelude::*;
+            rules
+                .par_iter()
+                .map(|rule| {
+                    // Parsed once: the literals and the twin both come from it.
+                    let Some(hir) = parse(&rule.pattern_compiled) else {
+                        return (None, Vec::new(), ClassUnicode::empty());
+                    };
+                    let (view, cut) = literal_view(&hir);
+                    let sets = literal_sets(view.as_ref().unwrap_or(&hir));
+                    (for_ascii_words(&hir).map(|h| h.to_string()), sets, cut)
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|(twin, sets, cut)| {
                     if !sets.is_empty() {
                         blind.union(&cut);
                     }
-                    sets
-                }
-                None => Vec::new(),
-            };
+                    (twin, sets)
+                })
+                .collect()
+        };
+        for (twin, sets) in analyzed {
             let first = slot_count;
             for set in sets {
                 for lit in set {
@@ -148,7 +159,7 @@ impl Matcher {
             fast.push(FastRule {
                 prefiltered: slot_count > first,
                 slots: first..slot_count,
-                twin_pattern: twin.map(|h| h.to_string()),
+                twin_pattern: twin,
                 ascii: OnceLock::new(),
                 twin: true,
                 loose: OnceLock::new(),
@@ -230,7 +241,7 @@ impl Matcher {
         }
         self.rules.par_iter().zip(rules).for_each(|(fast, rule)| {
             if fast.twin {
-                fast.ascii_twin(&rule.regex);
+                fast.ascii_twin(rule);
             }
         });
     }
@@ -309,32 +320,45 @@ impl Scan<'_> {
         })
     }
 
-    /// The regex to run for `rule` over `unit`: the ASCII-boundary twin where it
-    /// provably finds the same matches, else the rule's own.
-    pub fn regex<'a>(&'a self, rule: usize, own: &'a Regex, unit: Span) -> &'a Regex {
-        let fast = &self.matcher.rules[rule];
-        if !fast.twin || !self.ascii_words_only(unit) {
-            return own;
+    /// The regex to run for rule number `index` (`rule`) over `unit`: the
+    /// ASCII-boundary twin where it provably finds the same matches, else the
+    /// rule's own (`None` only if that fails to compile; see [`RuleRegex::get`]).
+    ///
+    /// [`RuleRegex::get`]: crate::rules::compile::RuleRegex::get
+    pub fn regex<'a>(
+        &'a self,
+        index: usize,
+        rule: &'a CompiledRule,
+        unit: Span,
+    ) -> Option<&'a Regex> {
+        let fast = &self.matcher.rules[index];
+        if fast.twin
+            && self.ascii_words_only(unit)
+            && let Some(twin) = fast.ascii_twin(rule)
+        {
+            return Some(twin);
         }
-        fast.ascii_twin(own).unwrap_or(own)
+        rule.regex.get()
     }
 
     /// A regex that finds a match in `unit` whenever [`regex`](Scan::regex)
     /// does, and runs on the fast lazy DFA: for rejecting a candidate unit
     /// cheaply before searching it for the match itself.
-    pub fn filter<'a>(&'a self, rule: usize, own: &'a Regex, unit: Span) -> &'a Regex {
-        if self.ascii_words_only(unit) {
-            return self.regex(rule, own, unit);
-        }
-        let fast = &self.matcher.rules[rule];
-        if !fast.twin {
-            return own;
+    pub fn filter<'a>(
+        &'a self,
+        index: usize,
+        rule: &'a CompiledRule,
+        unit: Span,
+    ) -> Option<&'a Regex> {
+        let fast = &self.matcher.rules[index];
+        if self.ascii_words_only(unit) || !fast.twin {
+            return self.regex(index, rule, unit);
         }
         let loose = fast.loose.get_or_init(|| {
-            let hir = without_unicode_boundaries(&parse(own.as_str())?)?;
+            let hir = without_unicode_boundaries(&parse(rule.regex.as_str())?)?;
             build(&hir.to_string())
         });
-        loose.as_ref().unwrap_or(own)
+        loose.as_ref().or_else(|| rule.regex.get())
     }
 
     /// Whether `unit` holds no non-ASCII word character, so that ASCII and Unicode
@@ -369,16 +393,19 @@ fn parse(pattern: &str) -> Option<Hir> {
 #[cfg(test)]
 fn ascii_twin(regex: &Regex) -> Option<Regex> {
     let twin = for_ascii_words(&parse(regex.as_str())?)?;
-    compile_twin(regex, &twin.to_string())
+    let groups: Vec<Option<String>> = regex.capture_names().map(|n| n.map(String::from)).collect();
+    compile_twin(&groups, &twin.to_string())
 }
 
 /// Compile a twin's pattern with the limits of the rules, if it has the same
-/// capture groups as the rule's own regex.
-fn compile_twin(regex: &Regex, pattern: &str) -> Option<Regex> {
+/// capture groups (`groups`, by number) as the rule's own regex.
+fn compile_twin(groups: &[Option<String>], pattern: &str) -> Option<Regex> {
     let built = build(pattern)?;
     // The finding reads capture groups by name and number: they must line up.
-    let same_groups = built.captures_len() == regex.captures_len()
-        && built.capture_names().eq(regex.capture_names());
+    let same_groups = built.captures_len() == groups.len()
+        && built
+            .capture_names()
+            .eq(groups.iter().map(Option::as_deref));
     same_groups.then_some(built)
 }
 
@@ -934,7 +961,7 @@ mod tests {
             prefiltered += 1;
             for ex in &r.examples {
                 let unicode_word = |c: char| !c.is_ascii() && regex_syntax::is_word_character(c);
-                for m in r.regex.find_iter(&ex.text) {
+                for m in r.regex.get().unwrap().find_iter(&ex.text) {
                     if m.as_str().contains(unicode_word) {
                         continue;
                     }

@@ -244,13 +244,16 @@ fn match_rule(
         // DFA rejects them without the reverse search and capture engines a full
         // match needs, and without allocating.
         if scan
-            .filter(order, &rule.regex, unit)
-            .shortest_match(unit_text)
-            .is_none()
+            .filter(order, rule, unit)
+            .is_none_or(|f| f.shortest_match(unit_text).is_none())
         {
             continue;
         }
-        let regex = scan.regex(order, &rule.regex, unit);
+        // Only now: for a unit the ASCII twin cannot search, this may compile
+        // the rule's own regex.
+        let Some(regex) = scan.regex(order, rule, unit) else {
+            continue;
+        };
         for caps in regex.captures_iter(unit_text) {
             let Some(m) = caps.get(0).filter(|m| !m.is_empty()) else {
                 continue;
