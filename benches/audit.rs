@@ -4,7 +4,8 @@
 //! - `corpus`: throughput over at least 50 MB of articles in many files, built at
 //!   bench time in a temporary directory by repeating `tests/fixtures/`, on one
 //!   thread and on two (reading files included, as the command line does);
-//! - `compile`: loading the built-in packs, and a generated pack of 1,000 phrase
+//! - `compile`: loading the built-in packs (as shipped, and as a user's files,
+//!   which compiles every regex at once), and a generated pack of 1,000 phrase
 //!   rules;
 //! - `segment`: paragraph, sentence and quotation segmentation alone.
 //!
@@ -123,9 +124,20 @@ fn corpus(bencher: divan::Bencher, threads: usize) {
 mod compile {
     use super::*;
 
+    /// As the command line loads them: each regex is compiled on first use.
     #[divan::bench(sample_count = 10)]
     fn builtin_packs() -> RuleSet {
         RuleSet::load(&builtin_sources(), &sourcing::scoring_base()).unwrap()
+    }
+
+    /// The same packs as a user's files: every regex compiled while loading.
+    #[divan::bench(sample_count = 10)]
+    fn builtin_packs_as_user_files() -> RuleSet {
+        let mut sources = builtin_sources();
+        for s in &mut sources {
+            s.path = s.path.replace("<built-in>/", "packs/");
+        }
+        RuleSet::load(&sources, &sourcing::scoring_base()).unwrap()
     }
 
     /// 1,000 rules of three phrases each.
