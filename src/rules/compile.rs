@@ -34,14 +34,14 @@ pub(crate) const DFA_SIZE_LIMIT: usize = 32 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct RuleRegex {
     pattern: String,
-    compiled: std::sync::OnceLock<Option<Regex>>,
+    compiled: std::sync::OnceLock<Regex>,
 }
 
 impl RuleRegex {
     fn compiled(regex: Regex) -> RuleRegex {
         RuleRegex {
             pattern: regex.as_str().to_string(),
-            compiled: std::sync::OnceLock::from(Some(regex)),
+            compiled: std::sync::OnceLock::from(regex),
         }
     }
 
@@ -52,12 +52,24 @@ impl RuleRegex {
         }
     }
 
-    /// The regex, compiled now if it was not yet. `None` only if a deferred
-    /// pattern fails to compile, which the tests rule out for the built-in packs.
-    pub fn get(&self) -> Option<&Regex> {
+    /// The regex, compiled now if it was not yet.
+    ///
+    /// # Panics
+    ///
+    /// If a deferred pattern does not compile. Only the built-in packs are
+    /// deferred, and the tests compile every one of their patterns; were one
+    /// broken anyway, the run stops with an internal error rather than silently
+    /// dropping a rule or one of its conditions.
+    pub fn get(&self) -> &Regex {
         self.compiled
-            .get_or_init(|| build_regex(&self.pattern).ok())
-            .as_ref()
+            .get_or_init(|| match build_regex(&self.pattern) {
+                Ok(regex) => regex,
+                #[allow(clippy::panic)]
+                Err(e) => panic!(
+                    "a built-in pattern does not compile ({e}): {}",
+                    self.pattern.chars().take(200).collect::<String>()
+                ),
+            })
     }
 
     /// The pattern, as compiled.
@@ -255,10 +267,12 @@ impl RuleSet {
         // Built-in packs, unchanged and ahead of any other (whose lexicons
         // could change what their patterns expand to), are known to compile.
         let mut builtin_so_far = true;
-        for (src, file) in &mut parsed {
-            builtin_so_far &= crate::rules::BUILTIN_PACKS.iter().any(|(name, text)| {
-                src.path.strip_prefix("<built-in>/") == Some(*name) && *text == src.text
-            });
+        for (k, (src, file)) in parsed.iter_mut().enumerate() {
+            builtin_so_far &= crate::rules::BUILTIN_PACKS
+                .get(k)
+                .is_some_and(|(name, text)| {
+                    src.path.strip_prefix("<built-in>/") == Some(*name) && *text == src.text
+                });
             let defer = builtin_so_far;
             let pack_id = file.pack.id.get_ref().clone();
             if let Some(prev) = seen_packs.insert(pack_id.clone(), src.path.clone()) {
@@ -751,9 +765,10 @@ fn compile_rule(
         whole.clone(),
     )
     .and_then(|(written, expanded, span)| {
-        let regex = match group_names(&expanded) {
-            Some(groups) if defer => (RuleRegex::deferred(expanded.clone()), groups),
-            _ => {
+        let deferred = defer.then(|| group_names(&expanded)).flatten();
+        let regex = match deferred {
+            Some(groups) => (RuleRegex::deferred(expanded.clone()), groups),
+            None => {
                 let re = build_located(src, id, "pattern", span, &written, &expanded)?;
                 let groups = re.capture_names().map(|n| n.map(String::from)).collect();
                 (RuleRegex::compiled(re), groups)
@@ -1043,10 +1058,7 @@ impl CompiledRule {
             Some((at, verdict)) if at == check => verdict,
             _ => {
                 let check_text = &text[check.start..check.end];
-                let verdict = self
-                    .unless
-                    .iter()
-                    .any(|u| u.get().is_some_and(|u| u.is_match(check_text)));
+                let verdict = self.unless.iter().any(|u| u.get().is_match(check_text));
                 cache.unless = Some((check, verdict));
                 verdict
             }
@@ -1059,11 +1071,11 @@ impl CompiledRule {
                 Some((at, hits)) if *at == unit => hits,
                 slot => {
                     let unit_text = &text[unit.start..unit.end];
-                    let hits = near.get().map_or_else(Vec::new, |near| {
-                        near.find_iter(unit_text)
-                            .map(|m| Span::new(unit.start + m.start(), unit.start + m.end()))
-                            .collect()
-                    });
+                    let hits = near
+                        .get()
+                        .find_iter(unit_text)
+                        .map(|m| Span::new(unit.start + m.start(), unit.start + m.end()))
+                        .collect();
                     &mut slot.insert((unit, hits)).1
                 }
             };
@@ -1119,7 +1131,7 @@ impl CompiledRule {
             })
         });
         if let (Some(reject), Some(src)) = (&self.reject, &source)
-            && reject.get().is_some_and(|r| r.is_match(&src.name))
+            && reject.get().is_match(&src.name)
         {
             return None;
         }
@@ -1325,6 +1337,12 @@ mod deferred_tests {
         let all = loaded.rules.iter().flat_map(regexes).count();
         assert!(all > loaded.rules.len(), "near, unless and reject too");
         assert_eq!(compiled(&loaded), all);
+        // So are the built-in packs out of their order: what a pattern expands
+        // to was only checked as shipped.
+        let mut reordered = crate::rules::builtin_sources();
+        reordered.swap(0, 1);
+        let loaded = RuleSet::load(&reordered, &crate::scoring_base()).unwrap();
+        assert_eq!(compiled(&loaded), all);
     }
 
     #[test]
@@ -1336,7 +1354,7 @@ mod deferred_tests {
                 re.capture_names().map(|n| n.map(String::from)).collect();
             assert_eq!(r.groups, names, "{}", r.id);
             for re in regexes(r) {
-                assert!(re.get().is_some(), "{}: {}", r.id, re.as_str());
+                build_regex(re.as_str()).unwrap();
             }
         }
         assert_eq!(

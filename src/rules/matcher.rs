@@ -322,21 +322,14 @@ impl Scan<'_> {
 
     /// The regex to run for rule number `index` (`rule`) over `unit`: the
     /// ASCII-boundary twin where it provably finds the same matches, else the
-    /// rule's own (`None` only if that fails to compile; see [`RuleRegex::get`]).
-    ///
-    /// [`RuleRegex::get`]: crate::rules::compile::RuleRegex::get
-    pub fn regex<'a>(
-        &'a self,
-        index: usize,
-        rule: &'a CompiledRule,
-        unit: Span,
-    ) -> Option<&'a Regex> {
+    /// rule's own (compiled now, if it was not yet).
+    pub fn regex<'a>(&'a self, index: usize, rule: &'a CompiledRule, unit: Span) -> &'a Regex {
         let fast = &self.matcher.rules[index];
         if fast.twin
             && self.ascii_words_only(unit)
             && let Some(twin) = fast.ascii_twin(rule)
         {
-            return Some(twin);
+            return twin;
         }
         rule.regex.get()
     }
@@ -344,12 +337,7 @@ impl Scan<'_> {
     /// A regex that finds a match in `unit` whenever [`regex`](Scan::regex)
     /// does, and runs on the fast lazy DFA: for rejecting a candidate unit
     /// cheaply before searching it for the match itself.
-    pub fn filter<'a>(
-        &'a self,
-        index: usize,
-        rule: &'a CompiledRule,
-        unit: Span,
-    ) -> Option<&'a Regex> {
+    pub fn filter<'a>(&'a self, index: usize, rule: &'a CompiledRule, unit: Span) -> &'a Regex {
         let fast = &self.matcher.rules[index];
         if self.ascii_words_only(unit) || !fast.twin {
             return self.regex(index, rule, unit);
@@ -358,7 +346,7 @@ impl Scan<'_> {
             let hir = without_unicode_boundaries(&parse(rule.regex.as_str())?)?;
             build(&hir.to_string())
         });
-        loose.as_ref().or_else(|| rule.regex.get())
+        loose.as_ref().unwrap_or_else(|| rule.regex.get())
     }
 
     /// Whether `unit` holds no non-ASCII word character, so that ASCII and Unicode
@@ -961,7 +949,7 @@ mod tests {
             prefiltered += 1;
             for ex in &r.examples {
                 let unicode_word = |c: char| !c.is_ascii() && regex_syntax::is_word_character(c);
-                for m in r.regex.get().unwrap().find_iter(&ex.text) {
+                for m in r.regex.get().find_iter(&ex.text) {
                     if m.as_str().contains(unicode_word) {
                         continue;
                     }

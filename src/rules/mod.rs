@@ -245,15 +245,14 @@ fn match_rule(
         // match needs, and without allocating.
         if scan
             .filter(order, rule, unit)
-            .is_none_or(|f| f.shortest_match(unit_text).is_none())
+            .shortest_match(unit_text)
+            .is_none()
         {
             continue;
         }
         // Only now: for a unit the ASCII twin cannot search, this may compile
         // the rule's own regex.
-        let Some(regex) = scan.regex(order, rule, unit) else {
-            continue;
-        };
+        let regex = scan.regex(order, rule, unit);
         for caps in regex.captures_iter(unit_text) {
             let Some(m) = caps.get(0).filter(|m| !m.is_empty()) else {
                 continue;
