@@ -30,15 +30,17 @@ fn forget(tmp: &Path) {
 }
 
 /// Remove the temporary file of every [`AtomicFile`] still being written, for
-/// a signal handler about to end the process. The files they would have
-/// replaced are left as they were. Holding the registry's lock, this waits for
-/// a [`commit`](AtomicFile::commit) in progress, so a file is either replaced
-/// whole or not at all.
+/// a process about to end (on a signal, or an internal error). The files they
+/// would have replaced are left as they were. Taking the registry's lock, this
+/// waits for a [`commit`](AtomicFile::commit) in progress, so a file is either
+/// replaced whole or not at all; and it never gives the lock back, so no new
+/// temporary file can be started (and left behind) before the process ends.
 pub fn remove_unfinished() {
     let mut list = unfinished();
     for tmp in list.drain(..) {
         let _ = std::fs::remove_file(tmp);
     }
+    std::mem::forget(list);
 }
 
 /// A file being written, that replaces `path` on [`commit`](AtomicFile::commit).

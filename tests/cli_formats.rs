@@ -314,25 +314,38 @@ fn progress_bar_draws_on_a_terminal() {
     }
 }
 
-/// Ctrl-C or a `kill` in the middle of a run into `--output`: the report the
-/// user had stays as it was and no temporary file is left beside it.
+/// A run blocked on a named pipe, so that it stays in progress with its
+/// temporary `--output` file open until a signal comes; killed when dropped.
 #[cfg(unix)]
-#[test]
-fn interrupted_output_leaves_the_old_file_and_no_temporary_one() {
-    use std::time::{Duration, Instant};
-    for signal in ["TERM", "INT"] {
-        let tmp = tempfile::tempdir().unwrap();
-        // Opening a named pipe blocks until a writer comes: the run stays
-        // in progress, its temporary file open, until the signal.
-        let pipe = tmp.path().join("pipe.txt");
+struct BlockedRun {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+    out: std::path::PathBuf,
+}
+
+#[cfg(unix)]
+impl BlockedRun {
+    /// `None` where `mkfifo` is missing. `wrapper` runs the binary through
+    /// another command (such as `nohup`).
+    fn start(wrapper: &[&str]) -> Option<BlockedRun> {
+        use std::time::{Duration, Instant};
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("pipe.txt");
         let made = Command::new("mkfifo").arg(&pipe).status();
         if !made.is_ok_and(|s| s.success()) {
-            eprintln!("skipped: no mkfifo");
-            return;
+            return None;
         }
-        let out = tmp.path().join("report.json");
+        let out = dir.path().join("report.json");
         std::fs::write(&out, "the old report").unwrap();
-        let mut child = Command::new(BIN)
+        let mut cmd = match wrapper.split_first() {
+            Some((first, rest)) => {
+                let mut c = Command::new(first);
+                c.args(rest).arg(BIN);
+                c
+            }
+            None => Command::new(BIN),
+        };
+        let child = cmd
             .args(["audit", "--format", "json", "--output"])
             .arg(&out)
             .arg(fixture(SEED))
@@ -341,36 +354,94 @@ fn interrupted_output_leaves_the_old_file_and_no_temporary_one() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let temporary = || {
-            std::fs::read_dir(tmp.path())
-                .unwrap()
-                .flatten()
-                .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
-        };
+        let run = BlockedRun { child, dir, out };
         let start = Instant::now();
-        while !temporary() && start.elapsed() < Duration::from_secs(30) {
+        while !run.temporary() && start.elapsed() < Duration::from_secs(30) {
             std::thread::sleep(Duration::from_millis(20));
         }
-        assert!(temporary(), "the run writes into a temporary file");
+        assert!(run.temporary(), "the run writes into a temporary file");
+        Some(run)
+    }
+
+    fn temporary(&self) -> bool {
+        std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+    }
+
+    fn signal(&self, name: &str) {
         let sent = Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(child.id().to_string())
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
             .status()
             .unwrap();
         assert!(sent.success());
+    }
+
+    /// The exit status once the run ends, or `None` if it is still running
+    /// after `secs` seconds.
+    fn wait(&mut self, secs: u64) -> Option<std::process::ExitStatus> {
+        use std::time::{Duration, Instant};
         let start = Instant::now();
-        let status = loop {
-            if let Some(s) = child.try_wait().unwrap() {
-                break s;
-            }
-            if start.elapsed() > Duration::from_secs(30) {
-                let _ = child.kill();
-                panic!("SIG{signal} did not end the run");
+        while start.elapsed() < Duration::from_secs(secs) {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return Some(s);
             }
             std::thread::sleep(Duration::from_millis(20));
-        };
-        assert_eq!(status.code(), Some(130), "SIG{signal}");
-        assert!(!temporary(), "SIG{signal} left a temporary file");
-        assert_eq!(std::fs::read_to_string(&out).unwrap(), "the old report");
+        }
+        None
     }
+}
+
+#[cfg(unix)]
+impl Drop for BlockedRun {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Ctrl-C, SIGTERM or SIGHUP in the middle of a run into `--output`: the
+/// report the user had stays as it was, no temporary file is left beside it,
+/// and the process dies of the signal (so a calling script stops too).
+#[cfg(unix)]
+#[test]
+fn interrupted_output_leaves_the_old_file_and_no_temporary_one() {
+    use std::os::unix::process::ExitStatusExt;
+    for (name, number) in [("TERM", 15), ("INT", 2), ("HUP", 1)] {
+        let Some(mut run) = BlockedRun::start(&[]) else {
+            eprintln!("skipped: no mkfifo");
+            return;
+        };
+        run.signal(name);
+        let status = run.wait(30).expect("the signal ends the run");
+        assert_eq!(status.signal(), Some(number), "SIG{name}: {status:?}");
+        assert!(!run.temporary(), "SIG{name} left a temporary file");
+        assert_eq!(std::fs::read_to_string(&run.out).unwrap(), "the old report");
+    }
+}
+
+/// Under `nohup` a hang-up is ignored, and stays so: the run goes on.
+#[cfg(unix)]
+#[test]
+fn an_ignored_hangup_stays_ignored() {
+    if !Command::new("nohup")
+        .arg("true")
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("skipped: no nohup");
+        return;
+    }
+    let Some(mut run) = BlockedRun::start(&["nohup"]) else {
+        eprintln!("skipped: no mkfifo");
+        return;
+    };
+    run.signal("HUP");
+    assert!(run.wait(1).is_none(), "SIGHUP ended a run under nohup");
+    assert!(run.temporary());
+    run.signal("TERM");
+    assert!(run.wait(30).is_some());
+    assert!(!run.temporary());
 }
