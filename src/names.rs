@@ -278,7 +278,14 @@ pub(crate) fn person_mentions(text: &str, seg: &Segments, people: &[&str]) -> Me
     let mut at: Vec<(usize, String)> = Vec::new();
     if let Some(re) = PERSON_TITLE.as_ref() {
         for m in re.find_iter(text) {
-            let name: String = text[m.end() - 1..]
+            // The match ends with the name's first letter, which may take
+            // several bytes ("Mr. Петров").
+            let first = m
+                .as_str()
+                .char_indices()
+                .last()
+                .map_or(m.end(), |(i, _)| m.start() + i);
+            let name: String = text[first..]
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '\'')
                 .collect();
@@ -315,6 +322,17 @@ pub(crate) fn person_mentions(text: &str, seg: &Segments, people: &[&str]) -> Me
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn titled_names_may_start_with_any_capital_letter() {
+        let text = "Mr. Петров spoke. Then Dr. Éva Nagy and President Biden spoke.";
+        let seg = crate::text::segment(text);
+        let names: Vec<String> = super::person_mentions(text, &seg, &[])
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect();
+        assert_eq!(names, ["петров", "éva", "biden"]);
+    }
+
     #[test]
     fn strip_all_is_trim_end_matches() {
         for t in [
