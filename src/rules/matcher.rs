@@ -68,9 +68,24 @@ struct FastRule {
     /// [`without_unicode_boundaries`]), made on first use: most documents
     /// never need it.
     loose: OnceLock<Option<Regex>>,
+    /// The Latin twin (see [`for_latin_words`]), made on first use.
+    latin: OnceLock<Option<Regex>>,
+    /// `loose` made from the Latin twin, for units the Latin twin applies to.
+    latin_loose: OnceLock<Option<Regex>>,
 }
 
 impl FastRule {
+    /// The Latin twin of `rule`'s regex, made on first use; `None` when it
+    /// would be the rule's own regex.
+    fn latin_twin(&self, rule: &CompiledRule) -> Option<&Regex> {
+        self.latin
+            .get_or_init(|| {
+                let twin = for_latin_words(&parse(rule.regex.as_str())?)?;
+                compile_twin(&rule.groups, &twin.to_string())
+            })
+            .as_ref()
+    }
+
     /// The ASCII twin of `rule`'s regex, compiled on first use.
     fn ascii_twin(&self, rule: &CompiledRule) -> Option<&Regex> {
         self.ascii
@@ -105,6 +120,9 @@ pub struct Scan<'m> {
     hits: Vec<Vec<Span>>,
     /// Byte offsets of non-ASCII word characters in the document, in order.
     unicode_words: Vec<usize>,
+    /// Byte offsets of word characters beyond ASCII and the Latin letters
+    /// (see [`latin`]), in order.
+    beyond_latin: Vec<usize>,
     /// Byte offsets of the characters the literals do not account for.
     blind: Vec<usize>,
 }
@@ -163,6 +181,8 @@ impl Matcher {
                 ascii: OnceLock::new(),
                 twin: true,
                 loose: OnceLock::new(),
+                latin: OnceLock::new(),
+                latin_loose: OnceLock::new(),
             });
         }
         let literals = if patterns.is_empty() {
@@ -216,6 +236,8 @@ impl Matcher {
                     ascii: OnceLock::new(),
                     twin: false,
                     loose: OnceLock::new(),
+                    latin: OnceLock::new(),
+                    latin_loose: OnceLock::new(),
                 })
                 .collect(),
             literals: None,
@@ -270,12 +292,15 @@ impl Matcher {
                 h.sort_unstable_by_key(|s| (s.start, s.end));
             }
         }
-        let (mut unicode_words, mut blind) = (Vec::new(), Vec::new());
+        let (mut unicode_words, mut beyond_latin, mut blind) = (Vec::new(), Vec::new(), Vec::new());
         if !text.is_ascii() {
             let ranges = self.blind.ranges();
             for (i, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
                 if regex_syntax::is_word_character(c) {
                     unicode_words.push(i);
+                    if !latin(c) {
+                        beyond_latin.push(i);
+                    }
                 }
                 let r = ranges.partition_point(|r| r.end() < c);
                 if ranges.get(r).is_some_and(|r| r.start() <= c) {
@@ -287,6 +312,7 @@ impl Matcher {
             matcher: self,
             hits,
             unicode_words,
+            beyond_latin,
             blind,
         }
     }
@@ -325,11 +351,17 @@ impl Scan<'_> {
     /// rule's own (compiled now, if it was not yet).
     pub fn regex<'a>(&'a self, index: usize, rule: &'a CompiledRule, unit: Span) -> &'a Regex {
         let fast = &self.matcher.rules[index];
-        if fast.twin
-            && self.ascii_words_only(unit)
-            && let Some(twin) = fast.ascii_twin(rule)
-        {
-            return twin;
+        if fast.twin {
+            let twin = if self.ascii_words_only(unit) {
+                fast.ascii_twin(rule)
+            } else if none_inside(&self.beyond_latin, unit) {
+                fast.latin_twin(rule)
+            } else {
+                None
+            };
+            if let Some(twin) = twin {
+                return twin;
+            }
         }
         rule.regex.get()
     }
@@ -342,11 +374,26 @@ impl Scan<'_> {
         if self.ascii_words_only(unit) || !fast.twin {
             return self.regex(index, rule, unit);
         }
-        let loose = fast.loose.get_or_init(|| {
-            let hir = without_unicode_boundaries(&parse(rule.regex.as_str())?)?;
-            build(&hir.to_string())
+        // Built from the Latin twin where the unit allows it: the same
+        // rejections, from far smaller automata.
+        let latin = none_inside(&self.beyond_latin, unit);
+        let cell = if latin {
+            &fast.latin_loose
+        } else {
+            &fast.loose
+        };
+        let loose = cell.get_or_init(|| {
+            let own = parse(rule.regex.as_str())?;
+            let base = if latin {
+                for_latin_words(&own).unwrap_or(own)
+            } else {
+                own
+            };
+            build(&without_unicode_boundaries(&base)?.to_string())
         });
-        loose.as_ref().unwrap_or_else(|| rule.regex.get())
+        loose
+            .as_ref()
+            .unwrap_or_else(|| self.regex(index, rule, unit))
     }
 
     /// Whether `unit` holds no non-ASCII word character, so that ASCII and Unicode
@@ -417,9 +464,43 @@ fn non_ascii_word() -> Option<&'static ClassUnicode> {
         .as_ref()
 }
 
+/// Whether `c` is one of the letters (and combining accents) of European
+/// Latin-script text beyond ASCII: Latin-1 Supplement, Latin Extended-A and
+/// -B, combining diacritical marks, Latin Extended Additional. "José",
+/// "Erdoğan", "Zoë", "Łukasz", "Nguyễn".
+fn latin(c: char) -> bool {
+    matches!(c, '\u{C0}'..='\u{24F}' | '\u{300}'..='\u{36F}' | '\u{1E00}'..='\u{1EFF}')
+}
+
+/// Word characters beyond ASCII and [`latin`].
+fn non_latin_word() -> Option<&'static ClassUnicode> {
+    static CLASS: OnceLock<Option<ClassUnicode>> = OnceLock::new();
+    CLASS
+        .get_or_init(|| {
+            let mut word = non_ascii_word()?.clone();
+            word.difference(&ClassUnicode::new([
+                ClassUnicodeRange::new('\u{C0}', '\u{24F}'),
+                ClassUnicodeRange::new('\u{300}', '\u{36F}'),
+                ClassUnicodeRange::new('\u{1E00}', '\u{1EFF}'),
+            ]));
+            Some(word)
+        })
+        .as_ref()
+}
+
 /// `class` without the non-ASCII word characters, when that is a simpler class
 /// (fewer ranges); a negated class such as `[^,;]` only grows by the cut.
 fn narrow_class(class: &ClassUnicode) -> Option<ClassUnicode> {
+    narrow_class_by(class, non_ascii_word()?, |_| false)
+}
+
+/// `class` without the word characters of `cut`, which are the non-ASCII word
+/// characters for which `keep` is false; `None` unless that is a simpler class.
+fn narrow_class_by(
+    class: &ClassUnicode,
+    cut: &ClassUnicode,
+    keep: fn(char) -> bool,
+) -> Option<ClassUnicode> {
     let non_ascii = || class.ranges().iter().filter(|r| !r.end().is_ascii());
     let size: u32 = non_ascii()
         .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
@@ -433,7 +514,7 @@ fn narrow_class(class: &ClassUnicode) -> Option<ClassUnicode> {
     // characters one by one is much cheaper than a difference with the ~700
     // ranges of the word class, and start-up runs this for every class.
     if size <= 64 {
-        let word = |c: char| regex_syntax::is_word_character(c);
+        let word = |c: char| regex_syntax::is_word_character(c) && !keep(c);
         // A range may start in ASCII ([z-\x{80}]): only its non-ASCII part is cut.
         let drop: Vec<ClassUnicodeRange> = non_ascii()
             .flat_map(|r| r.start().max('\u{80}')..=r.end())
@@ -448,7 +529,7 @@ fn narrow_class(class: &ClassUnicode) -> Option<ClassUnicode> {
         return Some(narrowed);
     }
     let mut narrowed = class.clone();
-    narrowed.difference(non_ascii_word()?);
+    narrowed.difference(cut);
     (narrowed != *class && narrowed.ranges().len() <= class.ranges().len()).then_some(narrowed)
 }
 
@@ -476,6 +557,18 @@ fn for_ascii_words(h: &Hir) -> Option<Hir> {
         };
         Some(Hir::look(ascii))
     })
+}
+
+/// `h` for units whose word characters are all ASCII or [`latin`] (the Latin
+/// twin's pattern), or `None` when that is `h` itself. Exact on such units, as
+/// the ASCII twin is on its own: every Unicode class drops the word
+/// characters such a unit cannot hold, and the word boundaries stay Unicode.
+/// The lazy DFA still cannot run it beside a non-ASCII letter, but its
+/// automata, and the slower engines' scratch memory per thread, are a
+/// fraction of the own regex's (`\p{L}` alone is hundreds of byte ranges).
+fn for_latin_words(h: &Hir) -> Option<Hir> {
+    let cut = non_latin_word()?;
+    rewrite(h, &mut |c| narrow_class_by(c, cut, latin), &|_| None)
 }
 
 /// `h` without its Unicode word boundaries, or `None` when it has none: a
@@ -982,6 +1075,58 @@ mod tests {
             "Officials"
         );
         assert!(ascii_twin(&Regex::new("said").unwrap()).is_none());
+    }
+
+    #[test]
+    fn latin_twin_keeps_latin_letters_and_unicode_boundaries() {
+        let own = parse(r"(?i)\b\w+\s+said\b").unwrap();
+        let twin = for_latin_words(&own).unwrap();
+        let re = Regex::new(&twin.to_string()).unwrap();
+        let letters = |h: &Hir| {
+            let mut found = Vec::new();
+            fn walk(h: &Hir, out: &mut Vec<ClassUnicode>) {
+                match h.kind() {
+                    HirKind::Class(Class::Unicode(c)) => out.push(c.clone()),
+                    HirKind::Concat(s) | HirKind::Alternation(s) => {
+                        s.iter().for_each(|s| walk(s, out))
+                    }
+                    HirKind::Repetition(r) => walk(&r.sub, out),
+                    HirKind::Capture(c) => walk(&c.sub, out),
+                    _ => {}
+                }
+            }
+            walk(h, &mut found);
+            found.remove(0)
+        };
+        let class = letters(&twin);
+        for c in ['a', 'Z', 'é', 'ğ', 'Ł', 'ễ', '\u{301}'] {
+            assert!(holds(&class, c), "{c} kept");
+        }
+        for c in ['Σ', 'ж', '中'] {
+            assert!(!holds(&class, c), "{c} cut");
+        }
+        assert!(class.ranges().len() * 10 < letters(&own).ranges().len());
+        // Boundaries stay Unicode: "é" is a word character next to "said".
+        assert!(re.is_match("José said"));
+        assert!(!re.is_match("José saidé"));
+        // The scan picks it for units with Latin letters only.
+        let auditor = crate::Auditor::builtin().unwrap();
+        let rules = &auditor.rules.rules;
+        let m = Matcher::new(rules);
+        let i = rules.iter().position(|r| r.id == "named-speaker").unwrap();
+        let text = "José Martí said so. Σωκράτης said so.";
+        let scan = m.scan(text);
+        let first = Span::new(0, 19);
+        let second = Span::new(20, text.len());
+        let latin = scan.regex(i, &rules[i], first);
+        assert!(std::ptr::eq(
+            latin,
+            m.rules[i].latin.get().unwrap().as_ref().unwrap()
+        ));
+        assert!(std::ptr::eq(
+            scan.regex(i, &rules[i], second),
+            rules[i].regex.get()
+        ));
     }
 
     #[test]
