@@ -1316,7 +1316,7 @@ mod deferred_tests {
         // the found sources must not be).
         let conditions = compiled(&builtin.rules);
         assert!(conditions > 0 && conditions < 5, "{conditions}");
-        // Accented Latin letters run on the Latin twins: still none.
+        // Accented Latin letters run on the European twins: still none.
         let doc = Document::from_text(
             "b",
             "José Martí, a spokesman, said the talks stalled.".into(),
@@ -1325,11 +1325,18 @@ mod deferred_tests {
         let found = builtin.audit(&doc);
         assert!(found.findings.iter().any(|f| f.rule == "named-speaker"));
         assert_eq!(patterns(&builtin.rules), 0);
-        // A Greek word needs the own regexes of the rules that may match
-        // there, and only those.
+        // So do Greek and Cyrillic ones; a Chinese name needs the own regexes
+        // of the rules that may match there, and only those.
         let doc = Document::from_text(
             "c",
             "Σωκράτης Παππάς, a spokesman, said the talks stalled.".into(),
+            Format::Text,
+        );
+        assert!(!builtin.audit(&doc).findings.is_empty());
+        assert_eq!(patterns(&builtin.rules), 0);
+        let doc = Document::from_text(
+            "d",
+            "习近平, the president, said the talks stalled.".into(),
             Format::Text,
         );
         assert!(!builtin.audit(&doc).findings.is_empty());

@@ -68,19 +68,19 @@ struct FastRule {
     /// [`without_unicode_boundaries`]), made on first use: most documents
     /// never need it.
     loose: OnceLock<Option<Regex>>,
-    /// The Latin twin (see [`for_latin_words`]), made on first use.
-    latin: OnceLock<Option<Regex>>,
-    /// `loose` made from the Latin twin, for units the Latin twin applies to.
-    latin_loose: OnceLock<Option<Regex>>,
+    /// The European twin (see [`for_european_words`]), made on first use.
+    european: OnceLock<Option<Regex>>,
+    /// `loose` made from the European twin, for units that twin applies to.
+    european_loose: OnceLock<Option<Regex>>,
 }
 
 impl FastRule {
-    /// The Latin twin of `rule`'s regex, made on first use; `None` when it
+    /// The European twin of `rule`'s regex, made on first use; `None` when it
     /// would be the rule's own regex.
-    fn latin_twin(&self, rule: &CompiledRule) -> Option<&Regex> {
-        self.latin
+    fn european_twin(&self, rule: &CompiledRule) -> Option<&Regex> {
+        self.european
             .get_or_init(|| {
-                let twin = for_latin_words(&parse(rule.regex.as_str())?)?;
+                let twin = for_european_words(&parse(rule.regex.as_str())?)?;
                 compile_twin(&rule.groups, &twin.to_string())
             })
             .as_ref()
@@ -120,9 +120,9 @@ pub struct Scan<'m> {
     hits: Vec<Vec<Span>>,
     /// Byte offsets of non-ASCII word characters in the document, in order.
     unicode_words: Vec<usize>,
-    /// Byte offsets of word characters beyond ASCII and the Latin letters
-    /// (see [`latin`]), in order.
-    beyond_latin: Vec<usize>,
+    /// Byte offsets of word characters beyond ASCII and the European alphabets
+    /// (see [`european`]), in order.
+    beyond_european: Vec<usize>,
     /// Byte offsets of the characters the literals do not account for.
     blind: Vec<usize>,
 }
@@ -181,8 +181,8 @@ impl Matcher {
                 ascii: OnceLock::new(),
                 twin: true,
                 loose: OnceLock::new(),
-                latin: OnceLock::new(),
-                latin_loose: OnceLock::new(),
+                european: OnceLock::new(),
+                european_loose: OnceLock::new(),
             });
         }
         let literals = if patterns.is_empty() {
@@ -236,8 +236,8 @@ impl Matcher {
                     ascii: OnceLock::new(),
                     twin: false,
                     loose: OnceLock::new(),
-                    latin: OnceLock::new(),
-                    latin_loose: OnceLock::new(),
+                    european: OnceLock::new(),
+                    european_loose: OnceLock::new(),
                 })
                 .collect(),
             literals: None,
@@ -292,14 +292,15 @@ impl Matcher {
                 h.sort_unstable_by_key(|s| (s.start, s.end));
             }
         }
-        let (mut unicode_words, mut beyond_latin, mut blind) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut unicode_words, mut beyond_european, mut blind) =
+            (Vec::new(), Vec::new(), Vec::new());
         if !text.is_ascii() {
             let ranges = self.blind.ranges();
             for (i, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
                 if regex_syntax::is_word_character(c) {
                     unicode_words.push(i);
-                    if !latin(c) {
-                        beyond_latin.push(i);
+                    if !european(c) {
+                        beyond_european.push(i);
                     }
                 }
                 let r = ranges.partition_point(|r| r.end() < c);
@@ -312,7 +313,7 @@ impl Matcher {
             matcher: self,
             hits,
             unicode_words,
-            beyond_latin,
+            beyond_european,
             blind,
         }
     }
@@ -354,8 +355,8 @@ impl Scan<'_> {
         if fast.twin {
             let twin = if self.ascii_words_only(unit) {
                 fast.ascii_twin(rule)
-            } else if none_inside(&self.beyond_latin, unit) {
-                fast.latin_twin(rule)
+            } else if none_inside(&self.beyond_european, unit) {
+                fast.european_twin(rule)
             } else {
                 None
             };
@@ -374,18 +375,18 @@ impl Scan<'_> {
         if self.ascii_words_only(unit) || !fast.twin {
             return self.regex(index, rule, unit);
         }
-        // Built from the Latin twin where the unit allows it: the same
+        // Built from the European twin where the unit allows it: the same
         // rejections, from far smaller automata.
-        let latin = none_inside(&self.beyond_latin, unit);
-        let cell = if latin {
-            &fast.latin_loose
+        let european = none_inside(&self.beyond_european, unit);
+        let cell = if european {
+            &fast.european_loose
         } else {
             &fast.loose
         };
         let loose = cell.get_or_init(|| {
             let own = parse(rule.regex.as_str())?;
-            let base = if latin {
-                for_latin_words(&own).unwrap_or(own)
+            let base = if european {
+                for_european_words(&own).unwrap_or(own)
             } else {
                 own
             };
@@ -464,24 +465,25 @@ fn non_ascii_word() -> Option<&'static ClassUnicode> {
         .as_ref()
 }
 
-/// Whether `c` is one of the letters (and combining accents) of European
-/// Latin-script text beyond ASCII: Latin-1 Supplement, Latin Extended-A and
-/// -B, combining diacritical marks, Latin Extended Additional. "José",
-/// "Erdoğan", "Zoë", "Łukasz", "Nguyễn".
-fn latin(c: char) -> bool {
-    matches!(c, '\u{C0}'..='\u{24F}' | '\u{300}'..='\u{36F}' | '\u{1E00}'..='\u{1EFF}')
+/// Whether `c` belongs to the alphabets of European news beyond ASCII: Latin
+/// (Latin-1 letters, Extended-A and -B, Extended Additional), the combining
+/// accents, Greek and Cyrillic. "José", "Erdoğan", "Łukasz", "Nguyễn",
+/// "Τσίπρας", "Зеленський". Two blocks of code points: U+00C0–U+052F (with
+/// the IPA letters and modifiers between, which only makes the twin keep a
+/// little more) and U+1E00–U+1FFF.
+fn european(c: char) -> bool {
+    matches!(c, '\u{C0}'..='\u{52F}' | '\u{1E00}'..='\u{1FFF}')
 }
 
-/// Word characters beyond ASCII and [`latin`].
-fn non_latin_word() -> Option<&'static ClassUnicode> {
+/// Word characters beyond ASCII and [`european`].
+fn non_european_word() -> Option<&'static ClassUnicode> {
     static CLASS: OnceLock<Option<ClassUnicode>> = OnceLock::new();
     CLASS
         .get_or_init(|| {
             let mut word = non_ascii_word()?.clone();
             word.difference(&ClassUnicode::new([
-                ClassUnicodeRange::new('\u{C0}', '\u{24F}'),
-                ClassUnicodeRange::new('\u{300}', '\u{36F}'),
-                ClassUnicodeRange::new('\u{1E00}', '\u{1EFF}'),
+                ClassUnicodeRange::new('\u{C0}', '\u{52F}'),
+                ClassUnicodeRange::new('\u{1E00}', '\u{1FFF}'),
             ]));
             Some(word)
         })
@@ -559,16 +561,16 @@ fn for_ascii_words(h: &Hir) -> Option<Hir> {
     })
 }
 
-/// `h` for units whose word characters are all ASCII or [`latin`] (the Latin
+/// `h` for units whose word characters are all ASCII or [`european`] (the European
 /// twin's pattern), or `None` when that is `h` itself. Exact on such units, as
 /// the ASCII twin is on its own: every Unicode class drops the word
 /// characters such a unit cannot hold, and the word boundaries stay Unicode.
 /// The lazy DFA still cannot run it beside a non-ASCII letter, but its
 /// automata, and the slower engines' scratch memory per thread, are a
 /// fraction of the own regex's (`\p{L}` alone is hundreds of byte ranges).
-fn for_latin_words(h: &Hir) -> Option<Hir> {
-    let cut = non_latin_word()?;
-    rewrite(h, &mut |c| narrow_class_by(c, cut, latin), &|_| None)
+fn for_european_words(h: &Hir) -> Option<Hir> {
+    let cut = non_european_word()?;
+    rewrite(h, &mut |c| narrow_class_by(c, cut, european), &|_| None)
 }
 
 /// `h` without its Unicode word boundaries, or `None` when it has none: a
@@ -1078,9 +1080,9 @@ mod tests {
     }
 
     #[test]
-    fn latin_twin_keeps_latin_letters_and_unicode_boundaries() {
+    fn european_twin_keeps_european_letters_and_unicode_boundaries() {
         let own = parse(r"(?i)\b\w+\s+said\b").unwrap();
-        let twin = for_latin_words(&own).unwrap();
+        let twin = for_european_words(&own).unwrap();
         let re = Regex::new(&twin.to_string()).unwrap();
         let letters = |h: &Hir| {
             let mut found = Vec::new();
@@ -1099,29 +1101,30 @@ mod tests {
             found.remove(0)
         };
         let class = letters(&twin);
-        for c in ['a', 'Z', 'é', 'ğ', 'Ł', 'ễ', '\u{301}'] {
+        for c in ['a', 'Z', 'é', 'ğ', 'Ł', 'ễ', '\u{301}', 'Σ', 'ά', 'ж', 'ї'] {
             assert!(holds(&class, c), "{c} kept");
         }
-        for c in ['Σ', 'ж', '中'] {
+        for c in ['中', 'ع', 'क', 'ש'] {
             assert!(!holds(&class, c), "{c} cut");
         }
         assert!(class.ranges().len() * 10 < letters(&own).ranges().len());
         // Boundaries stay Unicode: "é" is a word character next to "said".
         assert!(re.is_match("José said"));
         assert!(!re.is_match("José saidé"));
-        // The scan picks it for units with Latin letters only.
+        // The scan picks it for units with European letters only.
         let auditor = crate::Auditor::builtin().unwrap();
         let rules = &auditor.rules.rules;
         let m = Matcher::new(rules);
         let i = rules.iter().position(|r| r.id == "named-speaker").unwrap();
-        let text = "José Martí said so. Σωκράτης said so.";
+        let text = "José Martí and Σωκράτης said so. 习近平 said so.";
         let scan = m.scan(text);
-        let first = Span::new(0, 19);
-        let second = Span::new(20, text.len());
-        let latin = scan.regex(i, &rules[i], first);
+        let split = text.find(". ").unwrap() + 1;
+        let first = Span::new(0, split);
+        let second = Span::new(split + 1, text.len());
+        let european = scan.regex(i, &rules[i], first);
         assert!(std::ptr::eq(
-            latin,
-            m.rules[i].latin.get().unwrap().as_ref().unwrap()
+            european,
+            m.rules[i].european.get().unwrap().as_ref().unwrap()
         ));
         assert!(std::ptr::eq(
             scan.regex(i, &rules[i], second),

@@ -534,17 +534,20 @@ mod tests {
                 "The ſtudy ſhows the riſk. Critics ſay it failed.",
                 // Accented letters a rule spells out belong in its literals.
                 "The ministry said so in a communiqué. El País reported the deal had failed.",
-                // Latin letters beyond ASCII (the Latin twins), precomposed and
-                // with combining accents, and letters beyond Latin (the own
-                // regexes), alone and in one sentence with Latin ones.
+                // Latin letters beyond ASCII (the European twins), precomposed
+                // and with combining accents, Greek and Cyrillic (the same), and
+                // letters beyond them (the own regexes), alone and in one
+                // sentence with European ones.
                 "Nguyễn Văn An, a spokesman for the ministry, said the talks had stalled.",
                 "Jose\u{301} A\u{301}lvarez said so. Łukasz Żółw, the minister, told reporters.",
                 "Erdoğan's aides said it failed, according to officials familiar with the matter.",
                 "Σωκράτης Παππάς, a spokesman, said the talks had stalled. Officials said so.",
                 "Владимир Петров said so. José Martí and Σωκράτης, both officials, declined to comment.",
                 "Officials in Ελλάδα said it failed; the Müller report, officials say, was leaked.",
-                // A word that mixes scripts: only the own regex reads it whole.
+                // A word that mixes scripts.
                 "Alexandrος Papadopoulos, a spokesman, said it failed. Mr. Petrовић said so.",
+                "习近平, the president, said so. Ahmad عبد الله, a spokesman, said it failed.",
+                "Li习 Wang, an official, said so. Officials in 北京 said the talks had stalled.",
             ]
             .map(String::from),
         );
