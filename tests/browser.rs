@@ -103,12 +103,21 @@ const CHECK_SCRIPT: &str = r#"<script>
   result.ids = Object.keys(before).sort();
 
   var first = document.querySelector('mark.f.first');
+  // While its window does not have focus yet (which, headless, depends on
+  // timing), Chromium moves focus without firing focus and blur events; the
+  // report reacts to those events, so deliver any that were held back.
+  var events = 0;
+  first.addEventListener('focus', function () { events++; });
+  first.addEventListener('blur', function () { events++; });
   first.focus();
+  if (events === 0) { first.dispatchEvent(new FocusEvent('focus')); }
   var tip = document.getElementById(first.getAttribute('aria-describedby'));
   result.focused = document.activeElement === first;
   result.tipOnFocus = getComputedStyle(tip).display;
   result.tipText = tip.textContent;
+  events = 0;
   first.blur();
+  if (events === 0) { first.dispatchEvent(new FocusEvent('blur')); }
   result.tipAfterBlur = getComputedStyle(tip).display;
 
   var box = document.querySelector('input[data-category="' + toggled + '"]');
