@@ -229,14 +229,18 @@ fn jsonl_into_output_file_equals_standard_output_and_never_overwrites_an_input()
     std::fs::write(&records, &input).unwrap();
     let (lines, code) = run(&["--input", "jsonl", "-"], &input);
     assert_eq!(code, 2, "the bad line is an input error");
+    // `audit --input jsonl --output OUT RECORDS`.
+    let into = |out: &std::path::Path| {
+        sourcing()
+            .args(["audit", "--input", "jsonl", "--output"])
+            .arg(out)
+            .arg(&records)
+            .output()
+            .unwrap()
+    };
     let out = tmp.path().join("reports.jsonl");
     std::fs::write(&out, "the old reports").unwrap();
-    let o = sourcing()
-        .args(["audit", "--input", "jsonl", "--output"])
-        .arg(&out)
-        .arg(&records)
-        .output()
-        .unwrap();
+    let o = into(&out);
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty(), "nothing on standard output");
     let written = std::fs::read_to_string(&out).unwrap();
@@ -249,12 +253,7 @@ fn jsonl_into_output_file_equals_standard_output_and_never_overwrites_an_input()
     // The records file itself, under another name: refused before writing.
     let link = tmp.path().join("link.jsonl");
     std::fs::hard_link(&records, &link).unwrap();
-    let o = sourcing()
-        .args(["audit", "--input", "jsonl", "--output"])
-        .arg(&link)
-        .arg(&records)
-        .output()
-        .unwrap();
+    let o = into(&link);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("also an input"),

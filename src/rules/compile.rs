@@ -561,21 +561,16 @@ fn regex_message(err: &regex::Error) -> String {
     }
 }
 
-/// Expand and compile one pattern or phrase list, locating any error at the
-/// value; with `defer`, expand only (see [`RuleRegex`]).
-#[allow(clippy::too_many_arguments)]
-fn compile_pattern(
+/// The regex of an expanded pattern (see [`expand_pattern`]), compiled now and
+/// any error located at its value; with `defer`, on first use (see
+/// [`RuleRegex`]).
+fn rule_regex(
     src: &PackSource,
     rule_id: &str,
     what: &str,
-    pattern: Option<&toml::Spanned<String>>,
-    phrases: Option<&toml::Spanned<Vec<String>>>,
-    lexicon: &HashMap<String, String>,
-    owner_span: std::ops::Range<usize>,
+    (written, expanded, span): (String, String, std::ops::Range<usize>),
     defer: bool,
 ) -> Result<RuleRegex, RuleError> {
-    let (written, expanded, span) =
-        expand_pattern(src, rule_id, what, pattern, phrases, lexicon, owner_span)?;
     if defer {
         return Ok(RuleRegex::deferred(expanded));
     }
@@ -776,31 +771,17 @@ fn compile_rule(
         };
         Ok((written, expanded, regex))
     });
+    // The conditions: `near`, `unless` and `source.reject`.
+    let condition = |what, pattern, phrases| {
+        expand_pattern(src, id, what, pattern, phrases, lexicon, whole.clone())
+            .and_then(|e| rule_regex(src, id, what, e, defer))
+    };
     let near = def.near.as_ref().map(|n| {
-        compile_pattern(
-            src,
-            id,
-            "near",
-            n.pattern.as_ref(),
-            n.phrases.as_ref(),
-            lexicon,
-            whole.clone(),
-            defer,
-        )
-        .map(|re| (re, n.within))
+        condition("near", n.pattern.as_ref(), n.phrases.as_ref()).map(|re| (re, n.within))
     });
     let mut unless = Vec::new();
     for u in &def.unless {
-        match compile_pattern(
-            src,
-            id,
-            "unless",
-            Some(u),
-            None,
-            lexicon,
-            whole.clone(),
-            defer,
-        ) {
+        match condition("unless", Some(u), None) {
             Ok(re) => unless.push(re),
             Err(e) => errors.push(e),
         }
@@ -823,16 +804,7 @@ fn compile_rule(
     let mut reject = None;
     if let Some(r) = def.source.as_ref().and_then(|s| s.reject.as_ref()) {
         let anchored = toml::Spanned::new(r.span(), format!("^(?:{})$", r.get_ref()));
-        match compile_pattern(
-            src,
-            id,
-            "source.reject",
-            Some(&anchored),
-            None,
-            lexicon,
-            whole.clone(),
-            defer,
-        ) {
+        match condition("source.reject", Some(&anchored), None) {
             Ok(re) => reject = Some(re),
             Err(e) => errors.push(e),
         }
