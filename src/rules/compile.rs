@@ -1300,9 +1300,14 @@ mod deferred_tests {
         assert!(found.iter().any(|r| r == "named-speaker"));
         assert!(!audit("Σωκράτης Παππάς, a spokesman, said the talks stalled.").is_empty());
         assert_eq!(patterns(&builtin.rules), 0);
-        // A Chinese name needs the own regexes of the rules that may match
-        // there, and only those.
+        // So does the first script beyond them the run meets, on its twins,
+        // even beside European letters.
         assert!(!audit("习近平, the president, said the talks stalled.").is_empty());
+        assert!(!audit("José and 岸田, the ministers, said the talks stalled.").is_empty());
+        assert_eq!(patterns(&builtin.rules), 0);
+        // Another script needs the own regexes of the rules that may match
+        // there, and only those.
+        assert!(!audit("محمود عباس, a spokesman, said the talks stalled.").is_empty());
         let n = patterns(&builtin.rules);
         assert!(n > 0 && n < builtin.rules.rules.len(), "{n}");
         // The same packs given as a user's files compile everything at once,

@@ -21,9 +21,12 @@
 //!    characters (curly quotes and dashes are not word characters), the ASCII `\b`
 //!    gives the same answer everywhere. Each rule is therefore also compiled with
 //!    ASCII boundaries, and that twin runs on every unit where the two provably
-//!    agree; the original runs on the rest. The twin's classes also leave out the
-//!    non-ASCII word characters such a unit cannot hold, which makes its automata
-//!    several times smaller (see `for_ascii_words`).
+//!    agree. The twin's classes also leave out the non-ASCII word characters
+//!    such a unit cannot hold, which makes its automata several times smaller
+//!    (see `for_ascii_words`). A unit with non-ASCII word characters runs a
+//!    twin made for the groups of scripts it holds (see `Scripts`), after a
+//!    loose regex the lazy DFA can run has rejected most such units (see
+//!    `loose_filter`); only a unit holding every group runs the original.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
@@ -64,23 +67,27 @@ struct FastRule {
     ascii: OnceLock<Option<Regex>>,
     /// Whether to use the twin at all.
     twin: bool,
-    /// The rule's regex without its Unicode word boundaries (see
-    /// [`without_unicode_boundaries`]), made on first use: most documents
-    /// never need it.
+    /// The script twins (see [`for_scripts`]), by [`Scripts::twin`], each
+    /// made on first use.
+    scripts: ScriptCells,
+    /// A looser regex for every unit with non-ASCII word characters (see
+    /// [`loose_filter`]), made on first use: most documents never need it.
     loose: OnceLock<Option<Regex>>,
-    /// The European twin (see [`for_european_words`]), made on first use.
-    european: OnceLock<Option<Regex>>,
-    /// `loose` made from the European twin, for units that twin applies to.
-    european_loose: OnceLock<Option<Regex>>,
 }
 
+/// One regex per script twin (see [`Scripts::twin`]), each made on first use;
+/// `None` inside when it would be the rule's own.
+type ScriptCells = [OnceLock<Option<Regex>>; 2];
+
 impl FastRule {
-    /// The European twin of `rule`'s regex, made on first use; `None` when it
-    /// would be the rule's own regex.
-    fn european_twin(&self, rule: &CompiledRule) -> Option<&Regex> {
-        self.european
+    /// The twin of `rule`'s regex for units holding non-ASCII word characters
+    /// of `held` (see [`Scripts::twin`]), made on first use; `None` when the
+    /// rule's own regex must run.
+    fn script_twin(&self, rule: &CompiledRule, held: Scripts, claim: &Claim) -> Option<&Regex> {
+        let (slot, scripts) = held.twin(claim)?;
+        self.scripts[slot]
             .get_or_init(|| {
-                let twin = for_european_words(&parse(rule.regex.as_str())?)?;
+                let twin = for_scripts(&parse(rule.regex.as_str())?, scripts)?;
                 compile_twin(&rule.groups, &twin.to_string())
             })
             .as_ref()
@@ -109,6 +116,20 @@ pub struct Matcher {
     /// The characters the literals do not account for (see [`literal_blind_spots`]):
     /// a unit holding one is searched by every rule.
     blind: ClassUnicode,
+    /// The group of scripts beyond the European that has twins in this run
+    /// (see [`Scripts::twin`]).
+    claimed: Claim,
+}
+
+/// The group of scripts beyond the European that the first unit holding one
+/// claimed for its twins: a [`Scripts`] bit, 0 while none has.
+#[derive(Debug, Default)]
+struct Claim(std::sync::atomic::AtomicU8);
+
+impl Clone for Claim {
+    fn clone(&self) -> Claim {
+        Claim(self.0.load(std::sync::atomic::Ordering::Relaxed).into())
+    }
 }
 
 /// The result of scanning one document: where each rule may match.
@@ -120,9 +141,8 @@ pub struct Scan<'m> {
     hits: Vec<Vec<Span>>,
     /// Byte offsets of non-ASCII word characters in the document, in order.
     unicode_words: Vec<usize>,
-    /// Byte offsets of word characters beyond ASCII and the European alphabets
-    /// (see [`european`]), in order.
-    beyond_european: Vec<usize>,
+    /// The script of each of `unicode_words` (see [`Scripts::of`]).
+    scripts: Vec<Scripts>,
     /// Byte offsets of the characters the literals do not account for.
     blind: Vec<usize>,
 }
@@ -180,9 +200,8 @@ impl Matcher {
                 twin_pattern: twin,
                 ascii: OnceLock::new(),
                 twin: true,
+                scripts: Default::default(),
                 loose: OnceLock::new(),
-                european: OnceLock::new(),
-                european_loose: OnceLock::new(),
             });
         }
         let literals = if patterns.is_empty() {
@@ -218,6 +237,7 @@ impl Matcher {
             literal_slots,
             slot_count,
             blind,
+            claimed: Claim::default(),
         }
     }
 
@@ -235,15 +255,15 @@ impl Matcher {
                     twin_pattern: None,
                     ascii: OnceLock::new(),
                     twin: false,
+                    scripts: Default::default(),
                     loose: OnceLock::new(),
-                    european: OnceLock::new(),
-                    european_loose: OnceLock::new(),
                 })
                 .collect(),
             literals: None,
             literal_slots: Vec::new(),
             slot_count: 0,
             blind: ClassUnicode::empty(),
+            claimed: Claim::default(),
         }
     }
 
@@ -292,16 +312,13 @@ impl Matcher {
                 h.sort_unstable_by_key(|s| (s.start, s.end));
             }
         }
-        let (mut unicode_words, mut beyond_european, mut blind) =
-            (Vec::new(), Vec::new(), Vec::new());
+        let (mut unicode_words, mut scripts, mut blind) = (Vec::new(), Vec::new(), Vec::new());
         if !text.is_ascii() {
             let ranges = self.blind.ranges();
             for (i, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
                 if regex_syntax::is_word_character(c) {
                     unicode_words.push(i);
-                    if !european(c) {
-                        beyond_european.push(i);
-                    }
+                    scripts.push(Scripts::of(c));
                 }
                 let r = ranges.partition_point(|r| r.end() < c);
                 if ranges.get(r).is_some_and(|r| r.start() <= c) {
@@ -313,7 +330,7 @@ impl Matcher {
             matcher: self,
             hits,
             unicode_words,
-            beyond_european,
+            scripts,
             blind,
         }
     }
@@ -353,12 +370,11 @@ impl Scan<'_> {
     pub fn regex<'a>(&'a self, index: usize, rule: &'a CompiledRule, unit: Span) -> &'a Regex {
         let fast = &self.matcher.rules[index];
         if fast.twin {
-            let twin = if self.ascii_words_only(unit) {
+            let scripts = self.scripts(unit);
+            let twin = if scripts == Scripts::NONE {
                 fast.ascii_twin(rule)
-            } else if none_inside(&self.beyond_european, unit) {
-                fast.european_twin(rule)
             } else {
-                None
+                fast.script_twin(rule, scripts, &self.matcher.claimed)
             };
             if let Some(twin) = twin {
                 return twin;
@@ -372,35 +388,29 @@ impl Scan<'_> {
     /// cheaply before searching it for the match itself.
     pub fn filter<'a>(&'a self, index: usize, rule: &'a CompiledRule, unit: Span) -> &'a Regex {
         let fast = &self.matcher.rules[index];
-        if self.ascii_words_only(unit) || !fast.twin {
+        let scripts = self.scripts(unit);
+        // The loose regex leaves out the long s and the Kelvin sign, which
+        // count with the fifth group.
+        if scripts == Scripts::NONE || !fast.twin || scripts.0 & Scripts::OTHER.0 != 0 {
             return self.regex(index, rule, unit);
         }
-        // Built from the European twin where the unit allows it: the same
-        // rejections, from far smaller automata.
-        let european = none_inside(&self.beyond_european, unit);
-        let cell = if european {
-            &fast.european_loose
-        } else {
-            &fast.loose
-        };
-        let loose = cell.get_or_init(|| {
-            let own = parse(rule.regex.as_str())?;
-            let base = if european {
-                for_european_words(&own).unwrap_or(own)
-            } else {
-                own
-            };
-            build(&without_unicode_boundaries(&base)?.to_string())
-        });
+        let loose = fast
+            .loose
+            .get_or_init(|| build(&loose_filter(&parse(rule.regex.as_str())?)?.to_string()));
         loose
             .as_ref()
             .unwrap_or_else(|| self.regex(index, rule, unit))
     }
 
-    /// Whether `unit` holds no non-ASCII word character, so that ASCII and Unicode
-    /// word boundaries agree at every position inside it.
-    fn ascii_words_only(&self, unit: Span) -> bool {
-        none_inside(&self.unicode_words, unit)
+    /// The scripts of the non-ASCII word characters inside `unit`:
+    /// [`Scripts::NONE`] when it has none, so that ASCII and Unicode word
+    /// boundaries agree at every position inside it.
+    fn scripts(&self, unit: Span) -> Scripts {
+        let from = self.unicode_words.partition_point(|&p| p < unit.start);
+        let to = from + self.unicode_words[from..].partition_point(|&p| p < unit.end);
+        self.scripts[from..to]
+            .iter()
+            .fold(Scripts::NONE, |all, &s| all.union(s))
     }
 
     /// Whether every match inside `unit` holds one of its rule's literals: the
@@ -465,35 +475,156 @@ fn non_ascii_word() -> Option<&'static ClassUnicode> {
         .as_ref()
 }
 
-/// Whether `c` belongs to the alphabets of European news beyond ASCII: Latin
-/// (Latin-1 letters, Extended-A and -B, Extended Additional), the combining
-/// accents, Greek and Cyrillic. "José", "Erdoğan", "Łukasz", "Nguyễn",
-/// "Τσίπρας", "Зеленський". Two blocks of code points: U+00C0–U+052F (with
-/// the IPA letters and modifiers between, which only makes the twin keep a
-/// little more) and U+1E00–U+1FFF.
-fn european(c: char) -> bool {
-    matches!(c, '\u{C0}'..='\u{52F}' | '\u{1E00}'..='\u{1FFF}')
-}
+/// The scripts of a unit's non-ASCII word characters, one bit each for five
+/// groups of scripts (see [`Scripts::of`]). A unit is searched by a twin made
+/// for the groups it holds (see [`Scripts::twin`]), whose classes keep only
+/// ASCII and those groups' word characters: a sentence naming "习近平" needs
+/// neither Arabic nor Hindi letters in its automata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scripts(u8);
 
-/// Word characters beyond ASCII and [`european`].
-fn non_european_word() -> Option<&'static ClassUnicode> {
-    static CLASS: OnceLock<Option<ClassUnicode>> = OnceLock::new();
-    CLASS
-        .get_or_init(|| {
-            let mut word = non_ascii_word()?.clone();
-            word.difference(&ClassUnicode::new([
-                ClassUnicodeRange::new('\u{C0}', '\u{52F}'),
-                ClassUnicodeRange::new('\u{1E00}', '\u{1FFF}'),
-            ]));
-            Some(word)
-        })
-        .as_ref()
+/// How many sets of [`Scripts`] there are.
+const SCRIPT_SETS: usize = 1 << (SCRIPT_RANGES.len() + 1);
+
+/// The code points of the first four groups of scripts; the fifth is every
+/// other word character. Blocks, not the Unicode script property: a group is
+/// only what one twin keeps, and a block boundary is cheap to test.
+const SCRIPT_RANGES: [&[(char, char)]; 4] = [
+    // European: Latin beyond ASCII (Latin-1 letters, Extended-A and -B, IPA,
+    // Extended Additional, the ligatures ﬁ and ﬂ), the combining accents,
+    // Greek and Cyrillic. "José", "Erdoğan", "Nguyễn", "Τσίπρας", "Зеленський".
+    &[
+        ('\u{C0}', '\u{52F}'),
+        ('\u{1E00}', '\u{1FFF}'),
+        ('\u{FB00}', '\u{FB06}'),
+    ],
+    // West Asian: Armenian, Hebrew, Arabic, Syriac, Thaana, N'Ko and their
+    // presentation forms. "عباس", "נתניהו".
+    &[
+        ('\u{530}', '\u{8FF}'),
+        ('\u{FB13}', '\u{FDFF}'),
+        ('\u{FE70}', '\u{FEFF}'),
+    ],
+    // South and South-East Asian, Georgian, Ethiopic and the other blocks up
+    // to Mongolian and Balinese. "मोदी", "ทักษิณ".
+    &[('\u{900}', '\u{1DFF}')],
+    // East Asian: CJK ideographs and radicals, kana, Hangul syllables,
+    // full-width forms. "习近平", "岸田", "윤석열".
+    &[
+        ('\u{2E80}', '\u{A4CF}'),
+        ('\u{AC00}', '\u{D7FF}'),
+        ('\u{F900}', '\u{FAFF}'),
+        ('\u{FF00}', '\u{FFEF}'),
+        ('\u{20000}', '\u{3FFFF}'),
+    ],
+];
+
+impl Scripts {
+    /// No non-ASCII word character: the ASCII twin applies.
+    const NONE: Scripts = Scripts(0);
+    /// The first group, the European alphabets.
+    const EUROPEAN: Scripts = Scripts(1);
+    /// The fifth group: word characters beyond the four groups' blocks, the
+    /// long s and the Kelvin sign.
+    const OTHER: Scripts = Scripts(1 << SCRIPT_RANGES.len());
+
+    /// The group of non-ASCII character `c`. The long s and the Kelvin sign
+    /// (see [`ascii_folds`]) count with the fifth group, not their own: as case
+    /// folds of `s` and `k` they would otherwise stand beside every `s` and `k`
+    /// of every case-insensitive word in a European twin, each a UTF-8 branch
+    /// of its own, for letters news text never holds.
+    fn of(c: char) -> Scripts {
+        let fold = ascii_folds()
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= c && c <= r.end());
+        let group = SCRIPT_RANGES
+            .iter()
+            .position(|ranges| !fold && ranges.iter().any(|&(a, b)| (a..=b).contains(&c)))
+            .unwrap_or(SCRIPT_RANGES.len());
+        Scripts(1 << group)
+    }
+
+    /// Which twin searches a unit holding word characters of these groups,
+    /// by its slot and the groups it keeps; `None` when the rule's own regex
+    /// does. The European twin when these are all European; the twin for the
+    /// European group and one other when that other is the one group beyond
+    /// the European this run has twins for, claimed by the first unit that
+    /// held one (so that "José" beside "习近平" needs no third set of
+    /// regexes); else the own regex.
+    ///
+    /// Each set of twins costs about 25 MB with two threads (its automata,
+    /// and every thread's scratch space for them). Measured on 300 articles
+    /// with words of many scripts in nearly every sentence: one set for every
+    /// group took 432 MB, one for every combination of groups 1.4 GB, against
+    /// 315 MB with the European twins and the own regexes alone; one claimed
+    /// group takes 323 MB there, and keeps archives with names in one such
+    /// script (Chinese, Arabic) under 100 MB.
+    fn twin(self, claim: &Claim) -> Option<(usize, Scripts)> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let beyond = self.0 & !Scripts::EUROPEAN.0;
+        if beyond == 0 {
+            return Some((0, Scripts::EUROPEAN));
+        }
+        if beyond.count_ones() > 1 {
+            return None;
+        }
+        let owner = match claim.0.compare_exchange(0, beyond, Relaxed, Relaxed) {
+            Ok(_) => beyond,
+            Err(owner) => owner,
+        };
+        (owner == beyond).then_some((1, Scripts(beyond).union(Scripts::EUROPEAN)))
+    }
+
+    /// Both sets of groups together.
+    fn union(self, other: Scripts) -> Scripts {
+        Scripts(self.0 | other.0)
+    }
+
+    /// Whether non-ASCII character `c` belongs to one of these groups.
+    fn holds(self, c: char) -> bool {
+        self.0 & Scripts::of(c).0 != 0
+    }
+
+    /// The non-ASCII word characters outside these groups, which a twin for
+    /// them leaves out of its classes.
+    fn cut(self) -> Option<&'static ClassUnicode> {
+        static CUTS: [OnceLock<Option<ClassUnicode>>; SCRIPT_SETS] =
+            [const { OnceLock::new() }; SCRIPT_SETS];
+        CUTS[usize::from(self.0)]
+            .get_or_init(|| {
+                let ranges = |inside: bool| {
+                    let picked = (0..SCRIPT_RANGES.len())
+                        .filter(|&g| (self.0 >> g) & 1 == u8::from(inside))
+                        .flat_map(|g| SCRIPT_RANGES[g])
+                        .map(|&(a, b)| ClassUnicodeRange::new(a, b));
+                    ClassUnicode::new(picked)
+                };
+                let other = (self.0 >> SCRIPT_RANGES.len()) & 1 == 1;
+                // The fifth group is defined by what the others leave.
+                let mut kept = if other {
+                    let mut rest = ranges(false);
+                    rest.negate();
+                    rest.union(ascii_folds());
+                    rest
+                } else {
+                    let mut chosen = ranges(true);
+                    chosen.difference(ascii_folds());
+                    chosen
+                };
+                kept.union(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7F')]));
+                let mut cut = non_ascii_word()?.clone();
+                cut.difference(&kept);
+                Some(cut)
+            })
+            .as_ref()
+    }
 }
 
 /// `class` without the non-ASCII word characters, when that is a simpler class
 /// (fewer ranges); a negated class such as `[^,;]` only grows by the cut.
 fn narrow_class(class: &ClassUnicode) -> Option<ClassUnicode> {
-    narrow_class_by(class, non_ascii_word()?, |_| false)
+    narrow_class_by(class, non_ascii_word()?, &|_| false)
 }
 
 /// `class` without the word characters of `cut`, which are the non-ASCII word
@@ -501,7 +632,7 @@ fn narrow_class(class: &ClassUnicode) -> Option<ClassUnicode> {
 fn narrow_class_by(
     class: &ClassUnicode,
     cut: &ClassUnicode,
-    keep: fn(char) -> bool,
+    keep: &dyn Fn(char) -> bool,
 ) -> Option<ClassUnicode> {
     let non_ascii = || class.ranges().iter().filter(|r| !r.end().is_ascii());
     let size: u32 = non_ascii()
@@ -561,26 +692,51 @@ fn for_ascii_words(h: &Hir) -> Option<Hir> {
     })
 }
 
-/// `h` for units whose word characters are all ASCII or [`european`] (the European
-/// twin's pattern), or `None` when that is `h` itself. Exact on such units, as
-/// the ASCII twin is on its own: every Unicode class drops the word
+/// `h` for units whose non-ASCII word characters all belong to `scripts` (the
+/// script twin's pattern), or `None` when that is `h` itself. Exact on such
+/// units, as the ASCII twin is on its own: every Unicode class drops the word
 /// characters such a unit cannot hold, and the word boundaries stay Unicode.
 /// The lazy DFA still cannot run it beside a non-ASCII letter, but its
 /// automata, and the slower engines' scratch memory per thread, are a
 /// fraction of the own regex's (`\p{L}` alone is hundreds of byte ranges).
-fn for_european_words(h: &Hir) -> Option<Hir> {
-    let cut = non_european_word()?;
-    rewrite(h, &mut |c| narrow_class_by(c, cut, european), &|_| None)
+fn for_scripts(h: &Hir, scripts: Scripts) -> Option<Hir> {
+    let cut = scripts.cut()?;
+    rewrite(
+        h,
+        &mut |c| narrow_class_by(c, cut, &|c| scripts.holds(c)),
+        &|_| None,
+    )
 }
 
-/// `h` without its Unicode word boundaries, or `None` when it has none: a
-/// pattern that matches wherever `h` does (a boundary only ever rules a match
-/// out), and that the fast lazy DFA can run on any text. On units with
-/// non-ASCII word characters, where the ASCII twin does not apply and the
-/// rule's own regex falls back to far slower engines, it rejects most
-/// candidates before the rule's own regex has to run.
-fn without_unicode_boundaries(h: &Hir) -> Option<Hir> {
-    rewrite(h, &mut |_| None, &|look| match look {
+/// A looser `h` for rejecting candidate units with non-ASCII word characters
+/// on the fast lazy DFA, or `None` when `h` itself runs there. It matches
+/// wherever `h` (or any of its script twins) does, on every unit without the
+/// long s or the Kelvin sign (see [`Scan::filter`]): its Unicode word
+/// boundaries are dropped (a boundary only ever rules a match out), and every
+/// class with non-ASCII characters matches every non-ASCII character instead,
+/// apart from those two case folds of `s` and `k`, which it leaves out. A
+/// unit's script twin would hold a boundary the lazy DFA cannot evaluate
+/// beside a non-ASCII letter, and its own letters; one loose regex serves
+/// every script, and its automata stay small: "any non-ASCII character" is a
+/// handful of UTF-8 byte ranges, where `\p{L}` is hundreds.
+fn loose_filter(h: &Hir) -> Option<Hir> {
+    let any = ClassUnicode::new([ClassUnicodeRange::new('\u{80}', char::MAX)]);
+    let loosen = |c: &ClassUnicode| {
+        let cut = cut_folds(c);
+        let base = cut.as_ref().unwrap_or(c);
+        let wide = base.ranges().last().is_some_and(|r| !r.end().is_ascii())
+            && !base
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= '\u{80}' && r.end() == char::MAX);
+        if !wide {
+            return cut;
+        }
+        let mut wide = base.clone();
+        wide.union(&any);
+        Some(wide)
+    };
+    rewrite(h, &mut |c| loosen(c), &|look| match look {
         Look::WordUnicode
         | Look::WordUnicodeNegate
         | Look::WordStartUnicode
@@ -1080,9 +1236,9 @@ mod tests {
     }
 
     #[test]
-    fn european_twin_keeps_european_letters_and_unicode_boundaries() {
+    fn script_twins_keep_their_letters_and_unicode_boundaries() {
         let own = parse(r"(?i)\b\w+\s+said\b").unwrap();
-        let twin = for_european_words(&own).unwrap();
+        let twin = for_scripts(&own, Scripts::of('é')).unwrap();
         let re = Regex::new(&twin.to_string()).unwrap();
         let letters = |h: &Hir| {
             let mut found = Vec::new();
@@ -1116,20 +1272,102 @@ mod tests {
         let rules = &auditor.rules.rules;
         let m = Matcher::new(rules);
         let i = rules.iter().position(|r| r.id == "named-speaker").unwrap();
-        let text = "José Martí and Σωκράτης said so. 习近平 said so.";
+        let text =
+            "José Martí and Σωκράτης said so. 习近平 said so. عباس said so. José and 岸田 said so.";
         let scan = m.scan(text);
-        let split = text.find(". ").unwrap() + 1;
-        let first = Span::new(0, split);
-        let second = Span::new(split + 1, text.len());
-        let european = scan.regex(i, &rules[i], first);
-        assert!(std::ptr::eq(
-            european,
-            m.rules[i].european.get().unwrap().as_ref().unwrap()
-        ));
-        assert!(std::ptr::eq(
-            scan.regex(i, &rules[i], second),
-            rules[i].regex.get()
-        ));
+        let mut units = Vec::new();
+        let mut start = 0;
+        for (at, _) in text.match_indices(". ").chain([(text.len() - 1, "")]) {
+            units.push(Span::new(start, at + 1));
+            start = at + 2;
+        }
+        assert_eq!(units.len(), 4);
+        let made = |slot: usize| m.rules[i].scripts[slot].get().unwrap().as_ref().unwrap();
+        let run = |unit: usize| scan.regex(i, &rules[i], units[unit]);
+        assert!(std::ptr::eq(run(0), made(0)));
+        // The first unit with letters beyond the European claims its group...
+        assert!(std::ptr::eq(run(1), made(1)));
+        // ...so another group runs the own regex, and the claimed one (with
+        // European letters beside it) the twin made for it.
+        assert!(std::ptr::eq(run(2), rules[i].regex.get()));
+        assert!(std::ptr::eq(run(3), made(1)));
+        let claimed = Scripts::of('习').union(Scripts::EUROPEAN);
+        let own = parse(rules[i].regex.as_str()).unwrap();
+        assert_eq!(
+            made(1).as_str(),
+            for_scripts(&own, claimed).unwrap().to_string()
+        );
+        // That twin keeps the letters of both groups, and no others.
+        let wide = for_scripts(&parse(r"(?i)\b\w+\s+said\b").unwrap(), claimed).unwrap();
+        assert!(
+            ['习', '岸', 'é', 'Σ']
+                .iter()
+                .all(|&c| holds(&letters(&wide), c))
+        );
+        assert!(['ع', 'क'].iter().all(|&c| !holds(&letters(&wide), c)));
+    }
+
+    #[test]
+    fn loose_filter_accepts_every_script_with_small_automata() {
+        let own_pattern = r"(?i)\b(?P<who>\p{Lu}[\p{L}’]+)\s+(?:said|asked)\b";
+        let own = Regex::new(own_pattern).unwrap();
+        let loose = Regex::new(
+            &loose_filter(&parse(own_pattern).unwrap())
+                .unwrap()
+                .to_string(),
+        )
+        .unwrap();
+        for text in [
+            "Zoë said so.",
+            "Łukasz said so.",
+            "Зоя asked.",
+            "Ångström said so.",
+            "O’Brien said.",
+            "X习近平 said so.",
+            "Aعباس said so.",
+            "𝐒mith said so.",
+        ] {
+            assert!(own.is_match(text), "{text}");
+            assert!(loose.is_match(text), "{text}");
+        }
+        // Looser: no word boundary, any non-ASCII character in a class.
+        assert!(loose.is_match("Zoë saidé"));
+        assert!(loose.is_match("A— said"));
+        assert!(!loose.is_match("Zoë told"));
+        // It leaves out the case folds, so units holding them are not
+        // filtered with it.
+        assert!(own.is_match("Jameſ ſaid so.") && !loose.is_match("Jameſ ſaid so."));
+        let auditor = crate::Auditor::builtin().unwrap();
+        let rules = &auditor.rules.rules;
+        let m = Matcher::new(rules);
+        let i = rules.iter().position(|r| r.id == "named-speaker").unwrap();
+        for (text, loose) in [("Zoë said so.", true), ("Zoë ſaid so.", false)] {
+            let scan = m.scan(text);
+            let unit = Span::new(0, text.len());
+            let filter = scan.filter(i, &rules[i], unit);
+            assert_eq!(
+                !std::ptr::eq(filter, scan.regex(i, &rules[i], unit)),
+                loose,
+                "{text}"
+            );
+        }
+        // One loose regex serves every script, at half the size of the own.
+        let states = |p: &str| {
+            regex_automata::nfa::thompson::NFA::new(p)
+                .unwrap()
+                .states()
+                .len()
+        };
+        let (mut own_states, mut loose_states) = (0, 0);
+        for r in rules {
+            let hir = parse(&r.pattern_compiled).unwrap();
+            own_states += states(&hir.to_string());
+            loose_states += states(&loose_filter(&hir).unwrap_or(hir).to_string());
+        }
+        assert!(
+            loose_states * 2 < own_states,
+            "{loose_states} of {own_states}"
+        );
     }
 
     #[test]

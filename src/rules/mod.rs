@@ -536,8 +536,8 @@ mod tests {
                 "The ministry said so in a communiqué. El País reported the deal had failed.",
                 // Latin letters beyond ASCII (the European twins), precomposed
                 // and with combining accents, Greek and Cyrillic (the same), and
-                // letters beyond them (the own regexes), alone and in one
-                // sentence with European ones.
+                // letters of the other groups of scripts (their own twins),
+                // alone and in one sentence with others.
                 "Nguyễn Văn An, a spokesman for the ministry, said the talks had stalled.",
                 "Jose\u{301} A\u{301}lvarez said so. Łukasz Żółw, the minister, told reporters.",
                 "Erdoğan's aides said it failed, according to officials familiar with the matter.",
@@ -548,6 +548,25 @@ mod tests {
                 "Alexandrος Papadopoulos, a spokesman, said it failed. Mr. Petrовић said so.",
                 "习近平, the president, said so. Ahmad عبد الله, a spokesman, said it failed.",
                 "Li习 Wang, an official, said so. Officials in 北京 said the talks had stalled.",
+                // Each group of scripts, next to the words of a match and inside them.
+                "محمود عباس, a spokesman, said so. Officials said it failed, according to נתניהו.",
+                "नरेंद्र मोदी told reporters it failed. Officialsक said so; ทักษิณ declined to comment.",
+                "岸田文雄 said the talks had stalled, and 윤석열, the president, said so too.",
+                "Officials in 東京 said so. The ministry said in a statement that it failed, Ｒｅｕｔｅｒｓ reported.",
+                // Inside a name that starts with an ASCII capital, where a
+                // twin missing its group's letters would cut the name short.
+                "Aلعباس, a spokesman, said so.",
+                "Mमोदी Singh, the minister, said it failed.",
+                "Xi习近平, the president, said so.",
+                "S𝐦𝐢𝐭𝐡 Jones said so.",
+                // The fifth group: letters of no group (mathematical bold, Latin
+                // Extended-D), and the long s and Kelvin sign beside letters of
+                // the others.
+                "𝐒𝐦𝐢𝐭𝐡, a spokesman, said so. Ꝺavid Jones, the minister, said it failed.",
+                "Jameſ Smith, a spokesman, said so. Lord \u{212A}elvin said it failed.",
+                "José and 习近平 ſaid so, officials said. Σωκράτης \u{212A}new it, a senior official said.",
+                // Every group in one sentence: the rule's own regex.
+                "José, 习近平, عباس, मोदी and 𝐒𝐦𝐢𝐭𝐡, all officials, said the talks had stalled.",
             ]
             .map(String::from),
         );
@@ -568,6 +587,18 @@ mod tests {
             );
             // A document's findings do not depend on the batch it is audited in.
             assert_eq!(one[0], batch[k], "batch and single differ on: {}", texts[k]);
+            // Only the first group of scripts beyond the European that a
+            // matcher meets gets twins: a new matcher gives it to this text's.
+            let beyond = |c: char| regex_syntax::is_word_character(c) && c > '\u{52F}';
+            if texts[k].contains(beyond) {
+                let fresh = matcher::Matcher::new(&rules.rules);
+                assert_eq!(
+                    one,
+                    find_with(rules, &fresh, std::slice::from_ref(pair)),
+                    "a new matcher differs on: {}",
+                    texts[k]
+                );
+            }
         }
     }
 
