@@ -389,9 +389,7 @@ impl Scan<'_> {
     pub fn filter<'a>(&'a self, index: usize, rule: &'a CompiledRule, unit: Span) -> &'a Regex {
         let fast = &self.matcher.rules[index];
         let scripts = self.scripts(unit);
-        // The loose regex leaves out the long s and the Kelvin sign, which
-        // count with the fifth group.
-        if scripts == Scripts::NONE || !fast.twin || scripts.0 & Scripts::OTHER.0 != 0 {
+        if scripts == Scripts::NONE || !fast.twin {
             return self.regex(index, rule, unit);
         }
         let loose = fast
@@ -524,9 +522,6 @@ impl Scripts {
     const NONE: Scripts = Scripts(0);
     /// The first group, the European alphabets.
     const EUROPEAN: Scripts = Scripts(1);
-    /// The fifth group: word characters beyond the four groups' blocks, the
-    /// long s and the Kelvin sign.
-    const OTHER: Scripts = Scripts(1 << SCRIPT_RANGES.len());
 
     /// The group of non-ASCII character `c`. The long s and the Kelvin sign
     /// (see [`ascii_folds`]) count with the fifth group, not their own: as case
@@ -557,9 +552,9 @@ impl Scripts {
     /// and every thread's scratch space for them). Measured on 300 articles
     /// with words of many scripts in nearly every sentence: one set for every
     /// group took 432 MB, one for every combination of groups 1.4 GB, against
-    /// 315 MB with the European twins and the own regexes alone; one claimed
-    /// group takes 323 MB there, and keeps archives with names in one such
-    /// script (Chinese, Arabic) under 100 MB.
+    /// 310 MB with the European twins and the own regexes alone; one claimed
+    /// group takes 267 MB there, and keeps archives with names in one such
+    /// script (Chinese, Arabic) at 80–96 MB.
     fn twin(self, claim: &Claim) -> Option<(usize, Scripts)> {
         use std::sync::atomic::Ordering::Relaxed;
         let beyond = self.0 & !Scripts::EUROPEAN.0;
@@ -710,29 +705,30 @@ fn for_scripts(h: &Hir, scripts: Scripts) -> Option<Hir> {
 
 /// A looser `h` for rejecting candidate units with non-ASCII word characters
 /// on the fast lazy DFA, or `None` when `h` itself runs there. It matches
-/// wherever `h` (or any of its script twins) does, on every unit without the
-/// long s or the Kelvin sign (see [`Scan::filter`]): its Unicode word
+/// wherever `h` (or any of its script twins) does: its Unicode word
 /// boundaries are dropped (a boundary only ever rules a match out), and every
-/// class with non-ASCII characters matches every non-ASCII character instead,
-/// apart from those two case folds of `s` and `k`, which it leaves out. A
-/// unit's script twin would hold a boundary the lazy DFA cannot evaluate
-/// beside a non-ASCII letter, and its own letters; one loose regex serves
-/// every script, and its automata stay small: "any non-ASCII character" is a
-/// handful of UTF-8 byte ranges, where `\p{L}` is hundreds.
+/// class with non-ASCII characters other than the case folds of `s` and `k`
+/// matches every non-ASCII character instead. A unit's script twin would hold
+/// a boundary the lazy DFA cannot evaluate beside a non-ASCII letter, and its
+/// own letters; one loose regex serves every script, and its automata stay
+/// small: "any non-ASCII character" is a handful of UTF-8 byte ranges, where
+/// `\p{L}` is hundreds. A class such as `(?i)s` (`[Ssſ]`) stays as it is:
+/// widened, it would put those byte ranges beside every `s` of every
+/// case-insensitive word.
 fn loose_filter(h: &Hir) -> Option<Hir> {
     let any = ClassUnicode::new([ClassUnicodeRange::new('\u{80}', char::MAX)]);
     let loosen = |c: &ClassUnicode| {
-        let cut = cut_folds(c);
-        let base = cut.as_ref().unwrap_or(c);
+        let base = cut_folds(c);
+        let base = base.as_ref().unwrap_or(c);
         let wide = base.ranges().last().is_some_and(|r| !r.end().is_ascii())
             && !base
                 .ranges()
                 .iter()
                 .any(|r| r.start() <= '\u{80}' && r.end() == char::MAX);
         if !wide {
-            return cut;
+            return None;
         }
-        let mut wide = base.clone();
+        let mut wide = c.clone();
         wide.union(&any);
         Some(wide)
     };
@@ -1334,14 +1330,13 @@ mod tests {
         assert!(loose.is_match("Zoë saidé"));
         assert!(loose.is_match("A— said"));
         assert!(!loose.is_match("Zoë told"));
-        // It leaves out the case folds, so units holding them are not
-        // filtered with it.
-        assert!(own.is_match("Jameſ ſaid so.") && !loose.is_match("Jameſ ſaid so."));
+        // The case folds are kept as they are.
+        assert!(loose.is_match("Jameſ ſaid so.") && !loose.is_match("Jameé éaid so."));
         let auditor = crate::Auditor::builtin().unwrap();
         let rules = &auditor.rules.rules;
         let m = Matcher::new(rules);
         let i = rules.iter().position(|r| r.id == "named-speaker").unwrap();
-        for (text, loose) in [("Zoë said so.", true), ("Zoë ſaid so.", false)] {
+        for (text, loose) in [("Zoe said so.", false), ("Zoë ſaid so.", true)] {
             let scan = m.scan(text);
             let unit = Span::new(0, text.len());
             let filter = scan.filter(i, &rules[i], unit);
