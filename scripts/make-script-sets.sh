@@ -4,7 +4,7 @@
 #
 #   scripts/make-script-sets.sh CORPUS OUT
 #
-# Writes OUT/casc, cuni, cgr, ccjk, carab, carab2, cwire and cmix. Nothing here
+# Writes OUT/casc, cuni, cgr, ccjk, carab, carab2, cfa, cwire and cmix. Nothing here
 # is committed: point OUT at /tmp.
 set -eu
 corpus=${1:?usage: make-script-sets.sh CORPUS OUT}
@@ -29,6 +29,13 @@ done
 for f in $(ls "$corpus/0003" | head -200); do
   sed 's/\bJohn\b/محمد/g; s/\bMr\. \([A-Z]\)/Mr. عباس \1/; s/ e\([a-z]\)/ é\1/2' "$corpus/0003/$f" > "$out/carab/$f"
   sed 's/ é\([a-z]\)/ e\1/g' "$out/carab/$f" > "$out/carab2/$f"
+done
+
+# carab2 with joiners as Persian writes them (ZWNJ inside "می‌خواهم") and
+# an emoji with a variation selector.
+mkdir -p "$out/cfa"
+for f in $(ls "$out/carab2"); do
+  sed 's/عباس/می‌خواهم/g; s/محمد/محمد‌رضا/g; s/\. /. ❤️ /3' "$out/carab2/$f" > "$out/cfa/$f"
 done
 
 python3 - "$corpus" "$out" <<'EOF'
@@ -73,6 +80,6 @@ for f in sorted(os.listdir(f'{corpus}/0004'))[:300]:
             toks[i] = w + toks[i]
     open(f'{out}/cmix/{f}', 'w').write(' '.join(toks))
 EOF
-for s in casc cuni cgr ccjk carab carab2 cwire cmix; do
+for s in casc cuni cgr ccjk carab carab2 cfa cwire cmix; do
   echo "$s: $(ls "$out/$s" | wc -l) files"
 done

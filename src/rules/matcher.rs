@@ -26,7 +26,8 @@
 //!    (see `for_ascii_words`). A unit with non-ASCII word characters runs a
 //!    twin made for the groups of scripts it holds (see `Scripts`), after a
 //!    loose regex the lazy DFA can run has rejected most such units (see
-//!    `loose_filter`); only a unit holding every group runs the original.
+//!    `loose_filter`); a unit whose scripts have no twin (see `Scripts::twin`)
+//!    runs the original.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
@@ -67,30 +68,41 @@ struct FastRule {
     ascii: OnceLock<Option<Regex>>,
     /// Whether to use the twin at all.
     twin: bool,
-    /// The script twins (see [`for_scripts`]), by [`Scripts::twin`], each
-    /// made on first use.
-    scripts: ScriptCells,
+    /// The European twin (see [`for_scripts`]), made on first use; `None`
+    /// inside when it would be the rule's own regex.
+    european: OnceLock<Option<Regex>>,
+    /// The twin for the European group and the one group beyond it that this
+    /// rule's first unit with such a group claimed (see [`Scripts::twin`]),
+    /// with that group: made on first use.
+    claimed: OnceLock<(Scripts, Option<Regex>)>,
     /// A looser regex for every unit with non-ASCII word characters (see
     /// [`loose_filter`]), made on first use: most documents never need it.
     loose: OnceLock<Option<Regex>>,
 }
 
-/// One regex per script twin (see [`Scripts::twin`]), each made on first use;
-/// `None` inside when it would be the rule's own.
-type ScriptCells = [OnceLock<Option<Regex>>; 2];
-
 impl FastRule {
     /// The twin of `rule`'s regex for units holding non-ASCII word characters
     /// of `held` (see [`Scripts::twin`]), made on first use; `None` when the
     /// rule's own regex must run.
-    fn script_twin(&self, rule: &CompiledRule, held: Scripts, claim: &Claim) -> Option<&Regex> {
-        let (slot, scripts) = held.twin(claim)?;
-        self.scripts[slot]
-            .get_or_init(|| {
-                let twin = for_scripts(&parse(rule.regex.as_str())?, scripts)?;
-                compile_twin(&rule.groups, &twin.to_string())
-            })
-            .as_ref()
+    fn script_twin(&self, rule: &CompiledRule, held: Scripts) -> Option<&Regex> {
+        let make = |scripts: Scripts| {
+            let twin = for_scripts(&parse(rule.regex.as_str())?, scripts)?;
+            compile_twin(&rule.groups, &twin.to_string())
+        };
+        match held.twin()? {
+            Twin::European => self.european.get_or_init(|| make(Scripts::EUROPEAN)),
+            Twin::With(scripts) => {
+                // The first unit to get here claims the slot for its group; the
+                // group is stored with the twin, so a unit of another group
+                // (even in a clone of this matcher) can tell it is not its own.
+                let (claimed, twin) = self.claimed.get_or_init(|| (scripts, make(scripts)));
+                if *claimed != scripts {
+                    return None;
+                }
+                twin
+            }
+        }
+        .as_ref()
     }
 
     /// The ASCII twin of `rule`'s regex, compiled on first use.
@@ -116,20 +128,6 @@ pub struct Matcher {
     /// The characters the literals do not account for (see [`literal_blind_spots`]):
     /// a unit holding one is searched by every rule.
     blind: ClassUnicode,
-    /// The group of scripts beyond the European that has twins in this run
-    /// (see [`Scripts::twin`]).
-    claimed: Claim,
-}
-
-/// The group of scripts beyond the European that the first unit holding one
-/// claimed for its twins: a [`Scripts`] bit, 0 while none has.
-#[derive(Debug, Default)]
-struct Claim(std::sync::atomic::AtomicU8);
-
-impl Clone for Claim {
-    fn clone(&self) -> Claim {
-        Claim(self.0.load(std::sync::atomic::Ordering::Relaxed).into())
-    }
 }
 
 /// The result of scanning one document: where each rule may match.
@@ -200,7 +198,8 @@ impl Matcher {
                 twin_pattern: twin,
                 ascii: OnceLock::new(),
                 twin: true,
-                scripts: Default::default(),
+                european: OnceLock::new(),
+                claimed: OnceLock::new(),
                 loose: OnceLock::new(),
             });
         }
@@ -237,7 +236,6 @@ impl Matcher {
             literal_slots,
             slot_count,
             blind,
-            claimed: Claim::default(),
         }
     }
 
@@ -255,7 +253,8 @@ impl Matcher {
                     twin_pattern: None,
                     ascii: OnceLock::new(),
                     twin: false,
-                    scripts: Default::default(),
+                    european: OnceLock::new(),
+                    claimed: OnceLock::new(),
                     loose: OnceLock::new(),
                 })
                 .collect(),
@@ -263,7 +262,6 @@ impl Matcher {
             literal_slots: Vec::new(),
             slot_count: 0,
             blind: ClassUnicode::empty(),
-            claimed: Claim::default(),
         }
     }
 
@@ -374,7 +372,7 @@ impl Scan<'_> {
             let twin = if scripts == Scripts::NONE {
                 fast.ascii_twin(rule)
             } else {
-                fast.script_twin(rule, scripts, &self.matcher.claimed)
+                fast.script_twin(rule, scripts)
             };
             if let Some(twin) = twin {
                 return twin;
@@ -484,17 +482,41 @@ struct Scripts(u8);
 /// How many sets of [`Scripts`] there are.
 const SCRIPT_SETS: usize = 1 << (SCRIPT_RANGES.len() + 1);
 
-/// The code points of the first four groups of scripts; the fifth is every
-/// other word character. Blocks, not the Unicode script property: a group is
-/// only what one twin keeps, and a block boundary is cheap to test.
+/// Which twin [`Scripts::twin`] picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Twin {
+    European,
+    /// The European group and one other.
+    With(Scripts),
+}
+
+/// The code points of the first four groups of scripts, which do not overlap;
+/// the fifth is every other word character. Blocks, not the Unicode script
+/// property: a group is only what one twin keeps, and a block boundary is
+/// cheap to test.
 const SCRIPT_RANGES: [&[(char, char)]; 4] = [
-    // European: Latin beyond ASCII (Latin-1 letters, Extended-A and -B, IPA,
-    // Extended Additional, the ligatures ﬁ and ﬂ), the combining accents,
-    // Greek and Cyrillic. "José", "Erdoğan", "Nguyễn", "Τσίπρας", "Зеленський".
+    // European: Latin beyond ASCII (Latin-1 letters and ª, µ, º, Extended-A to
+    // -E, IPA, phonetic extensions, Extended Additional, the ligatures ﬁ and
+    // ﬂ), Greek and Cyrillic with their extensions. "José", "Erdoğan",
+    // "Nguyễn", "Τσίπρας", "Зеленський". Also the word characters every
+    // script uses, so that they never add a group: combining marks, the
+    // zero-width joiner and non-joiner (in every Persian sentence),
+    // variation selectors (in emoji).
     &[
-        ('\u{C0}', '\u{52F}'),
-        ('\u{1E00}', '\u{1FFF}'),
+        ('\u{80}', '\u{52F}'),
+        ('\u{1AB0}', '\u{1AFF}'),
+        ('\u{1D00}', '\u{1FFF}'),
+        ('\u{200C}', '\u{200D}'),
+        ('\u{20D0}', '\u{20FF}'),
+        ('\u{2C60}', '\u{2C7F}'),
+        ('\u{2DE0}', '\u{2DFF}'),
+        ('\u{A640}', '\u{A69F}'),
+        ('\u{A720}', '\u{A7FF}'),
+        ('\u{AB30}', '\u{AB6F}'),
         ('\u{FB00}', '\u{FB06}'),
+        ('\u{FE00}', '\u{FE0F}'),
+        ('\u{FE20}', '\u{FE2F}'),
+        ('\u{E0100}', '\u{E01EF}'),
     ],
     // West Asian: Armenian, Hebrew, Arabic, Syriac, Thaana, N'Ko and their
     // presentation forms. "عباس", "נתניהו".
@@ -505,11 +527,17 @@ const SCRIPT_RANGES: [&[(char, char)]; 4] = [
     ],
     // South and South-East Asian, Georgian, Ethiopic and the other blocks up
     // to Mongolian and Balinese. "मोदी", "ทักษิณ".
-    &[('\u{900}', '\u{1DFF}')],
-    // East Asian: CJK ideographs and radicals, kana, Hangul syllables,
-    // full-width forms. "习近平", "岸田", "윤석열".
     &[
+        ('\u{900}', '\u{10FF}'),
+        ('\u{1200}', '\u{1AAF}'),
+        ('\u{1B00}', '\u{1CFF}'),
+    ],
+    // East Asian: CJK ideographs and radicals, kana, Hangul (syllables and
+    // jamo), full-width forms. "习近平", "岸田", "윤석열".
+    &[
+        ('\u{1100}', '\u{11FF}'),
         ('\u{2E80}', '\u{A4CF}'),
+        ('\u{A960}', '\u{A97F}'),
         ('\u{AC00}', '\u{D7FF}'),
         ('\u{F900}', '\u{FAFF}'),
         ('\u{FF00}', '\u{FFEF}'),
@@ -522,6 +550,9 @@ impl Scripts {
     const NONE: Scripts = Scripts(0);
     /// The first group, the European alphabets.
     const EUROPEAN: Scripts = Scripts(1);
+    /// The fifth group: every word character beyond the other four, the long
+    /// s and the Kelvin sign.
+    const FIFTH: Scripts = Scripts(1 << SCRIPT_RANGES.len());
 
     /// The group of non-ASCII character `c`. The long s and the Kelvin sign
     /// (see [`ascii_folds`]) count with the fifth group, not their own: as case
@@ -540,35 +571,30 @@ impl Scripts {
         Scripts(1 << group)
     }
 
-    /// Which twin searches a unit holding word characters of these groups,
-    /// by its slot and the groups it keeps; `None` when the rule's own regex
-    /// does. The European twin when these are all European; the twin for the
-    /// European group and one other when that other is the one group beyond
-    /// the European this run has twins for, claimed by the first unit that
-    /// held one (so that "José" beside "习近平" needs no third set of
-    /// regexes); else the own regex.
+    /// Which twin searches a unit holding word characters of these groups;
+    /// `None` when the rule's own regex does. The European twin when these
+    /// are all European; the twin for the European group and one other when
+    /// that is the only group beyond the European here and the fifth group is
+    /// not it (its twin is nearly the size of the own regex), if the rule's
+    /// twin for such a group is still unmade or made for this one (see
+    /// [`FastRule::script_twin`]); else the own regex.
     ///
     /// Each set of twins costs about 25 MB with two threads (its automata,
     /// and every thread's scratch space for them). Measured on 300 articles
     /// with words of many scripts in nearly every sentence: one set for every
     /// group took 432 MB, one for every combination of groups 1.4 GB, against
-    /// 310 MB with the European twins and the own regexes alone; one claimed
-    /// group takes 267 MB there, and keeps archives with names in one such
-    /// script (Chinese, Arabic) at 80–96 MB.
-    fn twin(self, claim: &Claim) -> Option<(usize, Scripts)> {
-        use std::sync::atomic::Ordering::Relaxed;
-        let beyond = self.0 & !Scripts::EUROPEAN.0;
-        if beyond == 0 {
-            return Some((0, Scripts::EUROPEAN));
+    /// 310 MB with the European twins and the own regexes alone; one group
+    /// besides the European takes 267 MB there, and keeps archives with names
+    /// in one such script (Chinese, Arabic) at 80–96 MB.
+    fn twin(self) -> Option<Twin> {
+        let beyond = Scripts(self.0 & !Scripts::EUROPEAN.0);
+        if beyond == Scripts::NONE {
+            Some(Twin::European)
+        } else if beyond.0.count_ones() == 1 && beyond != Scripts::FIFTH {
+            Some(Twin::With(beyond.union(Scripts::EUROPEAN)))
+        } else {
+            None
         }
-        if beyond.count_ones() > 1 {
-            return None;
-        }
-        let owner = match claim.0.compare_exchange(0, beyond, Relaxed, Relaxed) {
-            Ok(_) => beyond,
-            Err(owner) => owner,
-        };
-        (owner == beyond).then_some((1, Scripts(beyond).union(Scripts::EUROPEAN)))
     }
 
     /// Both sets of groups together.
@@ -692,8 +718,11 @@ fn for_ascii_words(h: &Hir) -> Option<Hir> {
 /// units, as the ASCII twin is on its own: every Unicode class drops the word
 /// characters such a unit cannot hold, and the word boundaries stay Unicode.
 /// The lazy DFA still cannot run it beside a non-ASCII letter, but its
-/// automata, and the slower engines' scratch memory per thread, are a
-/// fraction of the own regex's (`\p{L}` alone is hundreds of byte ranges).
+/// automata, and the slower engines' scratch memory per thread, are smaller
+/// than the own regex's (`\p{L}` alone is hundreds of byte ranges): over the
+/// built-in rules 78k NFA states for the European twins and 84–94k with
+/// West, South or East Asian letters too, against 148k (122k with the fifth
+/// group, which is why it gets no twin).
 fn for_scripts(h: &Hir, scripts: Scripts) -> Option<Hir> {
     let cut = scripts.cut()?;
     rewrite(
@@ -1278,29 +1307,90 @@ mod tests {
             start = at + 2;
         }
         assert_eq!(units.len(), 4);
-        let made = |slot: usize| m.rules[i].scripts[slot].get().unwrap().as_ref().unwrap();
+        let fast = &m.rules[i];
+        let european = || fast.european.get().unwrap().as_ref().unwrap();
+        let claimed = || fast.claimed.get().unwrap().1.as_ref().unwrap();
         let run = |unit: usize| scan.regex(i, &rules[i], units[unit]);
-        assert!(std::ptr::eq(run(0), made(0)));
+        assert!(std::ptr::eq(run(0), european()));
         // The first unit with letters beyond the European claims its group...
-        assert!(std::ptr::eq(run(1), made(1)));
+        assert!(std::ptr::eq(run(1), claimed()));
         // ...so another group runs the own regex, and the claimed one (with
         // European letters beside it) the twin made for it.
         assert!(std::ptr::eq(run(2), rules[i].regex.get()));
-        assert!(std::ptr::eq(run(3), made(1)));
-        let claimed = Scripts::of('习').union(Scripts::EUROPEAN);
+        assert!(std::ptr::eq(run(3), claimed()));
+        let east = Scripts::of('习').union(Scripts::EUROPEAN);
+        assert_eq!(fast.claimed.get().unwrap().0, east);
         let own = parse(rules[i].regex.as_str()).unwrap();
         assert_eq!(
-            made(1).as_str(),
-            for_scripts(&own, claimed).unwrap().to_string()
+            claimed().as_str(),
+            for_scripts(&own, east).unwrap().to_string()
         );
+        // A copy of the matcher keeps the claim with the twin: the other
+        // group still runs the own regex there.
+        let copy = m.clone();
+        let scan = copy.scan(text);
+        assert!(std::ptr::eq(
+            scan.regex(i, &rules[i], units[2]),
+            rules[i].regex.get()
+        ));
+        assert_eq!(
+            scan.regex(i, &rules[i], units[1]).as_str(),
+            claimed().as_str()
+        );
+        // Letters of the fifth group never claim: its twin is nearly the own
+        // regex.
+        let fresh = Matcher::new(rules);
+        let text = "S𝐦𝐢𝐭𝐡 said so.";
+        let unit = Span::new(0, text.len());
+        assert!(std::ptr::eq(
+            fresh.scan(text).regex(i, &rules[i], unit),
+            rules[i].regex.get()
+        ));
+        assert!(fresh.rules[i].claimed.get().is_none());
         // That twin keeps the letters of both groups, and no others.
-        let wide = for_scripts(&parse(r"(?i)\b\w+\s+said\b").unwrap(), claimed).unwrap();
+        let wide = for_scripts(&parse(r"(?i)\b\w+\s+said\b").unwrap(), east).unwrap();
         assert!(
             ['习', '岸', 'é', 'Σ']
                 .iter()
                 .all(|&c| holds(&letters(&wide), c))
         );
         assert!(['ع', 'क'].iter().all(|&c| !holds(&letters(&wide), c)));
+    }
+
+    #[test]
+    fn script_groups_do_not_overlap_and_cuts_agree_with_membership() {
+        let mut all: Vec<(char, char)> = SCRIPT_RANGES
+            .iter()
+            .flat_map(|g| g.iter().copied())
+            .collect();
+        all.sort();
+        assert!(all.windows(2).all(|w| w[0].1 < w[1].0), "{all:?}");
+        // A twin cuts exactly the word characters of the groups it leaves
+        // out: the large classes (cut) and the small ones (holds) agree.
+        let word = non_ascii_word().unwrap();
+        // Each group alone, and the sets a twin is made for (with the fifth,
+        // whose classes are the complement of the others').
+        let sets = (0..=SCRIPT_RANGES.len())
+            .map(|g| 1 << g)
+            .chain([0b11, 0b1001, 0b10001, 0b11111]);
+        for set in sets {
+            let scripts = Scripts(set);
+            let cut = scripts.cut().unwrap();
+            for c in word.iter().flat_map(|r| r.start()..=r.end()) {
+                assert_eq!(holds(cut, c), !scripts.holds(c), "{set:#b} {c:?}");
+            }
+        }
+        // Characters every script uses count as European, so that they add
+        // no group: joiners (Persian), variation selectors (emoji), marks.
+        for c in [
+            '\u{200C}', '\u{200D}', '\u{FE0F}', '\u{301}', '\u{1DC4}', 'ª', 'µ',
+        ] {
+            assert!(regex_syntax::is_word_character(c), "{c:?}");
+            assert_eq!(Scripts::of(c), Scripts::EUROPEAN, "{c:?}");
+        }
+        assert_eq!(Scripts::of('ſ'), Scripts::FIFTH);
+        assert_eq!(Scripts::of('𝐒'), Scripts::FIFTH);
+        assert_eq!(Scripts::of('윤'), Scripts::of('ᄋ'));
     }
 
     #[test]
