@@ -363,8 +363,9 @@ impl Scan<'_> {
     }
 
     /// The regex to run for rule number `index` (`rule`) over `unit`: the
-    /// ASCII-boundary twin where it provably finds the same matches, else the
-    /// rule's own (compiled now, if it was not yet).
+    /// ASCII-boundary twin, or the twin for the scripts the unit holds, where
+    /// it provably finds the same matches; else the rule's own (compiled now,
+    /// if it was not yet).
     pub fn regex<'a>(&'a self, index: usize, rule: &'a CompiledRule, unit: Span) -> &'a Regex {
         let fast = &self.matcher.rules[index];
         if fast.twin {
