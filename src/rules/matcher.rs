@@ -486,6 +486,7 @@ const SCRIPT_SETS: usize = 1 << (SCRIPT_RANGES.len() + 1);
 /// Which twin [`Scripts::twin`] picks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Twin {
+    /// The European group alone.
     European,
     /// The European group and one other.
     With(Scripts),
@@ -585,8 +586,8 @@ impl Scripts {
     /// with words of many scripts in nearly every sentence: one set for every
     /// group took 432 MB, one for every combination of groups 1.4 GB, against
     /// 310 MB with the European twins and the own regexes alone; one group
-    /// besides the European takes 267 MB there, and keeps archives with names
-    /// in one such script (Chinese, Arabic) at 80–96 MB.
+    /// besides the European takes 267–275 MB there, and keeps archives with
+    /// names in one such script (Chinese, Arabic) at 80–96 MB.
     fn twin(self) -> Option<Twin> {
         let beyond = Scripts(self.0 & !Scripts::EUROPEAN.0);
         if beyond == Scripts::NONE {
@@ -622,9 +623,8 @@ impl Scripts {
                         .map(|&(a, b)| ClassUnicodeRange::new(a, b));
                     ClassUnicode::new(picked)
                 };
-                let other = (self.0 >> SCRIPT_RANGES.len()) & 1 == 1;
                 // The fifth group is defined by what the others leave.
-                let mut kept = if other {
+                let mut kept = if self.0 & Scripts::FIFTH.0 != 0 {
                     let mut rest = ranges(false);
                     rest.negate();
                     rest.union(ascii_folds());
