@@ -1008,6 +1008,21 @@ impl CompiledRule {
         if seg.in_furniture(span.start) {
             return None;
         }
+        // Groups named `start` and `end` stand in for the look-behind and
+        // look-ahead the regex crate lacks: what comes before `start` and after
+        // `end` had to match, but is not part of the finding.
+        let mark = |name: &str| {
+            let i = self
+                .groups
+                .iter()
+                .position(|n| n.as_deref() == Some(name))?;
+            caps.get(i).map(|m| unit.start + m.start())
+        };
+        let start = mark("start")
+            .filter(|&s| s < span.end)
+            .unwrap_or(span.start);
+        let end = mark("end").filter(|&e| e > start).unwrap_or(span.end);
+        let span = Span::new(start, end);
         // Judge quotation position by the first word of the match, not by the
         // punctuation before it: in '…retreat," said a senior official' the comma
         // sits inside the quotation but the attribution does not.
@@ -1153,9 +1168,32 @@ fn trim_span(text: &str, span: Span) -> Span {
 /// Collapse white space (soft line wraps) and trim punctuation from a capture.
 fn clean(s: &str) -> String {
     let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    joined
-        .trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '—' | '–' | '-') || c.is_whitespace())
-        .to_string()
+    let trimmed = joined.trim_matches(|c: char| {
+        matches!(c, ',' | ';' | ':' | '—' | '–' | '-') || c.is_whitespace()
+    });
+    without_full_stop(trimmed).to_string()
+}
+
+/// Drop the full stop that ends a sentence from a name matched up to it ("said
+/// Deng Alor." is Deng Alor), but keep the one of an abbreviation or initial:
+/// "U.S.", "Jr.", "J.", "Acme Inc.".
+fn without_full_stop(s: &str) -> &str {
+    const ABBREVIATIONS: &[&str] = &[
+        "jr", "sr", "inc", "co", "corp", "ltd", "bros", "st", "mt", "ft", "gen", "col", "sgt",
+        "lt", "capt", "gov", "sen", "rep", "dr", "mr", "mrs", "ms", "prof", "rev", "hon", "esq",
+        "ave", "dept", "no", "vs", "etc", "plc", "llc", "jan", "feb", "aug", "sept", "oct", "nov",
+        "dec",
+    ];
+    let Some(body) = s.strip_suffix('.') else {
+        return s;
+    };
+    let last = body.rsplit([' ', '-']).next().unwrap_or(body);
+    let word = last.chars().all(char::is_alphabetic) && last.chars().count() > 1;
+    if word && !ABBREVIATIONS.contains(&last.to_lowercase().as_str()) {
+        body
+    } else {
+        s
+    }
 }
 
 /// Fill `{name}` placeholders in a template.
@@ -1199,6 +1237,55 @@ mod tests {
         );
         let err = expand("x {speach}", &lookup).unwrap_err();
         assert_eq!((err.0, err.1), (2, 10));
+    }
+
+    #[test]
+    fn groups_named_start_and_end_bound_the_finding_but_must_match() {
+        let pack = PackSource {
+            path: "p.toml".into(),
+            text: r#"
+[pack]
+id = "p"
+[[rule]]
+id = "said-name"
+category = "named-source"
+pattern = '(?:\bin\s+)?(?P<start>)(?:said)\s+(?P<source>[A-Z]\w+)(?P<end>)(?:\s*[,.]|\s+of\b)'
+source = { group = "source", kind = "named" }
+message = "{match}"
+"#
+            .into(),
+        };
+        let auditor = crate::Auditor::from_sources(&[pack]).unwrap();
+        let found = |text: &str| {
+            let doc = crate::Document::from_text("t.txt", text.into(), crate::input::Format::Text);
+            let seg = crate::text::segment(&doc.text);
+            crate::rules::find(&auditor.rules, &doc, &seg)
+                .into_iter()
+                .map(|f| {
+                    let span = f.span.unwrap();
+                    (doc.text[span.start..span.end].to_string(), f.message)
+                })
+                .collect::<Vec<_>>()
+        };
+        // What follows `end` is required but neither underlined nor in `{match}`.
+        let said = ("said Harris".to_string(), "said Harris".to_string());
+        assert_eq!(found("It failed, said Harris of Iowa."), vec![said.clone()]);
+        assert_eq!(found("It failed, said Harris."), vec![said]);
+        assert!(found("It failed, said Harris would go.").is_empty());
+        // Nor is what comes before `start`.
+        assert_eq!(
+            found("All in said Harris of Iowa."),
+            vec![("said Harris".to_string(), "said Harris".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_sentence_full_stop_leaves_a_name_but_an_abbreviation_keeps_its_own() {
+        assert_eq!(clean("Deng Alor."), "Deng Alor");
+        assert_eq!(clean(" the Bank of England. "), "the Bank of England");
+        for kept in ["U.S.", "Martin Luther King Jr.", "J.", "Acme Inc.", "Smith"] {
+            assert_eq!(clean(kept), kept);
+        }
     }
 
     #[test]
