@@ -286,7 +286,7 @@ fn settle(
             out.push(f);
         }
     }
-    resolve_pronouns(&doc.text, seg, apply_overrides(rules, out))
+    resolve_pronouns(&doc.text, seg, apply_overrides(rules, &doc.text, out))
 }
 
 /// A pronoun attribution ("she said") means the last singular source in view:
@@ -388,9 +388,10 @@ fn nested(a: Span, b: Span) -> bool {
 
 /// Drop findings whose rule yields to a category whose finding contains them,
 /// starts where they start ("Hua Chunying, a Foreign Ministry spokeswoman, said" is
-/// one named source, not also an unnamed spokeswoman), or is the very source they
-/// credit ("…," said KCNA is state media, not a named source on the record).
-fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
+/// one named source, not also an unnamed spokeswoman), is the very source they
+/// credit ("…," said KCNA is state media, not a named source on the record), or
+/// takes over their verb from after their source (", said two officials").
+fn apply_overrides(rules: &RuleSet, text: &str, findings: Vec<Finding>) -> Vec<Finding> {
     let mut by_id: HashMap<&str, &CompiledRule> = HashMap::new();
     for r in &rules.rules {
         by_id.entry(r.id.as_str()).or_insert(r);
@@ -442,6 +443,24 @@ fn apply_overrides(rules: &RuleSet, findings: Vec<Finding>) -> Vec<Finding> {
                     || credited.is_some_and(|c| {
                         around(list, c.start).any(|e| yields(category, e))
                             || inside(list, c).any(|e| yields(category, e))
+                            // An inverted attribution starts at the comma or
+                            // quotation mark after this one's source and runs
+                            // past its end: the two share the verb, and the
+                            // subject follows it ("killed near Natanz, said two
+                            // officials" credits the officials, not Natanz).
+                            || inside(list, Span::new(c.end, a.end)).any(|&(start, end, _, j)| {
+                                j != i
+                                    && start >= c.end
+                                    && start < a.end
+                                    && end > a.end
+                                    && text[start..].starts_with([',', '"', '”', '’'])
+                                    // ", said he" after "an adviser to the
+                                    // governor" is that adviser again.
+                                    && findings[j]
+                                        .source
+                                        .as_ref()
+                                        .is_some_and(|s| s.kind != SourceKind::Pronoun)
+                            })
                     })
             })
         })
