@@ -814,7 +814,7 @@ fn compile_rule(
         for g in std::iter::once(&s.group).chain(s.descriptor.as_ref()) {
             if s.name.is_none()
                 && !groups.contains(&g.as_str())
-                && !groups.contains(&format!("{g}2").as_str())
+                && !('2'..='9').any(|d| groups.contains(&format!("{g}{d}").as_str()))
             {
                 errors.push(
                     RuleError::at(src, def.pattern.as_ref().map_or(whole.clone(), |p| p.span()), format!("the pattern has no capture group named `{g}`"))
@@ -1077,20 +1077,23 @@ impl CompiledRule {
                 return None;
             }
         }
-        // An alternation may name the same group `source`, `source2`, `source3`,
-        // since a regex cannot repeat a group name.
+        // An alternation may name the same group `source`, `source2` … `source9`,
+        // since a regex cannot repeat a group name; the first that took part in
+        // the match, in that order, is the one.
         // Found by index: looking `source2` up by name would format the name and
         // hash it, for every group of every match.
         let named = |name: &str| {
-            [None, Some('2'), Some('3')].into_iter().find_map(|suffix| {
-                let i = self.groups.iter().position(|n| {
-                    n.as_deref().is_some_and(|n| match suffix {
-                        None => n == name,
-                        Some(c) => n.strip_suffix(c) == Some(name),
-                    })
-                })?;
-                caps.get(i)
-            })
+            std::iter::once(None)
+                .chain(('2'..='9').map(Some))
+                .find_map(|suffix| {
+                    let i = self.groups.iter().position(|n| {
+                        n.as_deref().is_some_and(|n| match suffix {
+                            None => n == name,
+                            Some(c) => n.strip_suffix(c) == Some(name),
+                        })
+                    })?;
+                    caps.get(i)
+                })
         };
         let group = |name: &str| named(name).map(|m| clean(m.as_str()));
         // Where the named group sits in the text, for `overridden_by`.
