@@ -1437,7 +1437,11 @@ mod tests {
                 "{text}"
             );
         }
-        // One loose regex serves every script, at half the size of the own.
+        // One loose regex serves every script, far smaller than the own: a
+        // loose filter that loosened nothing would be as large. (Under half
+        // until rules wrote negated classes such as [^\s,;] instead of \p{L}:
+        // those are small in the own regex already, and the filter cannot
+        // shrink them.)
         let states = |p: &str| {
             regex_automata::nfa::thompson::NFA::new(p)
                 .unwrap()
@@ -1451,7 +1455,7 @@ mod tests {
             loose_states += states(&loose_filter(&hir).unwrap_or(hir).to_string());
         }
         assert!(
-            loose_states * 2 < own_states,
+            loose_states * 5 < own_states * 3,
             "{loose_states} of {own_states}"
         );
     }
