@@ -77,6 +77,15 @@ fn builtin_rules_stay_above_the_floor_on_the_third_development_set() {
     check_floor("tests/devset3", 12);
 }
 
+/// Twelve more (`tests/devset4/README.md`): a White House story on background,
+/// a coup in the Sahel, a Wall Street Journal scoop, a statehouse, an EU summit,
+/// a wildfire, a criminal trial, a charity long read, a Chinese school collapse,
+/// a Nature paper, a crypto collapse in Markdown and Colombian wiretaps.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_fourth_development_set() {
+    check_floor("tests/devset4", 12);
+}
+
 /// Fail unless flags and all micro precision and recall on `dir` reach the floor.
 fn check_floor(dir: &str, min_articles: usize) {
     let ev = scored(dir, min_articles);
