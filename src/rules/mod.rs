@@ -14,6 +14,7 @@ pub mod error;
 pub mod expr;
 pub mod matcher;
 pub mod pack;
+mod publisher;
 
 use std::collections::HashMap;
 
@@ -265,8 +266,8 @@ fn match_rule(
     }
 }
 
-/// Order one document's raw matches, drop duplicates, apply `overridden_by` and
-/// resolve pronouns.
+/// Order one document's raw matches, drop duplicates, apply `overridden_by`,
+/// drop the article's own newsroom as "another outlet" and resolve pronouns.
 fn settle(
     rules: &RuleSet,
     doc: &Document,
@@ -286,7 +287,8 @@ fn settle(
             out.push(f);
         }
     }
-    resolve_pronouns(&doc.text, seg, apply_overrides(rules, &doc.text, out))
+    let settled = apply_overrides(rules, &doc.text, out);
+    resolve_pronouns(&doc.text, seg, publisher::drop_own_outlet(doc, settled))
 }
 
 /// A pronoun attribution ("she said") means the last singular source in view:
