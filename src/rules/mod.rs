@@ -393,6 +393,7 @@ fn nested(a: Span, b: Span) -> bool {
 /// one named source, not also an unnamed spokeswoman), is the very source they
 /// credit ("…," said KCNA is state media, not a named source on the record), or
 /// takes over their verb from after their source (", said two officials").
+/// Of two findings that would each yield to the other, the longer stands.
 fn apply_overrides(rules: &RuleSet, text: &str, findings: Vec<Finding>) -> Vec<Finding> {
     let mut by_id: HashMap<&str, &CompiledRule> = HashMap::new();
     for r in &rules.rules {
@@ -414,14 +415,16 @@ fn apply_overrides(rules: &RuleSet, text: &str, findings: Vec<Finding>) -> Vec<F
         let furthest = list.last().map_or(b.end, |&(_, _, e, _)| e.max(b.end));
         list.push((b.start, b.end, furthest, j));
     }
-    let keep: Vec<bool> = findings
+    // For each finding, the findings it would yield to.
+    let targets: Vec<Vec<usize>> = findings
         .iter()
         .enumerate()
         .map(|(i, f)| {
+            let mut to = Vec::new();
             let Some(rule) = by_id.get(f.rule.as_str()) else {
-                return true;
+                return to;
             };
-            let Some(a) = f.span else { return true };
+            let Some(a) = f.span else { return to };
             // The other finding contains this one, or names the same subject
             // ("Korean Central News Agency said" is state media, not a named source).
             let credited = f.source.as_ref().and_then(|s| s.span);
@@ -437,21 +440,27 @@ fn apply_overrides(rules: &RuleSet, text: &str, findings: Vec<Finding>) -> Vec<F
                         || (category != f.category
                             && credited.is_some_and(|c| nested(b, c))))
             };
-            !rule.overridden_by.iter().any(|category| {
+            for category in &rule.overridden_by {
                 let Some(list) = index.get(category.as_str()) else {
-                    return false;
+                    continue;
                 };
-                around(list, a.start).any(|e| yields(category, e))
-                    || credited.is_some_and(|c| {
-                        around(list, c.start).any(|e| yields(category, e))
-                            || inside(list, c).any(|e| yields(category, e))
-                            // An inverted attribution starts at the comma or
-                            // quotation mark after this one's source and runs
-                            // past its end: the two share the verb, and the
-                            // subject follows it ("killed near Natanz, said two
-                            // officials" credits the officials, not Natanz).
-                            || inside(list, Span::new(c.end, a.end)).any(|&(start, end, _, j)| {
-                                j != i
+                let mut add = |e: &Entry| to.push(e.3);
+                around(list, a.start)
+                    .filter(|e| yields(category, e))
+                    .for_each(&mut add);
+                if let Some(c) = credited {
+                    around(list, c.start)
+                        .chain(inside(list, c))
+                        .filter(|e| yields(category, e))
+                        .for_each(&mut add);
+                    // An inverted attribution starts at the comma or
+                    // quotation mark after this one's source and runs
+                    // past its end: the two share the verb, and the
+                    // subject follows it ("killed near Natanz, said two
+                    // officials" credits the officials, not Natanz).
+                    inside(list, Span::new(c.end, a.end))
+                        .filter(|&&(start, end, _, j)| {
+                            j != i
                                     && start >= c.end
                                     && start < a.end
                                     && end > a.end
@@ -462,9 +471,27 @@ fn apply_overrides(rules: &RuleSet, text: &str, findings: Vec<Finding>) -> Vec<F
                                         .source
                                         .as_ref()
                                         .is_some_and(|s| s.kind != SourceKind::Pronoun)
-                            })
-                    })
-            })
+                        })
+                        .for_each(&mut add);
+                }
+            }
+            to
+        })
+        .collect();
+    // Two readings may each defer to the other: "Russia's Defence Ministry
+    // spokesman denied the report, saying" as an unnamed spokesman and as the
+    // ministry speaking. Dropping both would lose the attribution altogether,
+    // so between two such findings the longer reading, which saw more of the
+    // sentence, stands. Two as long yield to each other as before: there the
+    // rules' own wording has to decide ('," said the adviser, John Roe' is
+    // both, and John Roe's finding elsewhere carries it).
+    let len = |j: usize| findings[j].span.map_or(0, |s| s.end - s.start);
+    let keep: Vec<bool> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, to)| {
+            !to.iter()
+                .any(|&j| !targets[j].contains(&i) || len(j) >= len(i))
         })
         .collect();
     findings
@@ -627,6 +654,62 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Two readings that yield to each other: the longer stands, two as long
+    /// both go (the rules must then decide), and a one-way yield is unchanged.
+    #[test]
+    fn mutual_yields_keep_the_longer_reading() {
+        let auditor = crate::Auditor::from_sources(&[PackSource {
+            path: "mutual.toml".into(),
+            text: r#"
+[pack]
+id = "mutual"
+[[rule]]
+id = "short"
+category = "a"
+pattern = '\bthe\s+aides?\s+said\b'
+overridden_by = ["b", "d"]
+message = "m"
+[[rule]]
+id = "long"
+category = "b"
+pattern = '\bthe\s+aides?\s+said\s+the\s+plan\b'
+overridden_by = ["a"]
+message = "m"
+[[rule]]
+id = "same"
+category = "c"
+pattern = '\bthe\s+aides?\s+said\b'
+overridden_by = ["a"]
+message = "m"
+[[rule]]
+id = "twin"
+category = "d"
+pattern = '\bthe\s+aides?\s+said\b'
+overridden_by = ["a"]
+message = "m"
+"#
+            .into(),
+        }])
+        .unwrap();
+        let rules = &auditor.rules;
+        let rules_of = |text: &str| {
+            let doc = Document::from_text("t.txt", text.into(), Format::Text);
+            let seg = crate::text::segment(&doc.text);
+            find(rules, &doc, &seg)
+                .into_iter()
+                .map(|f| f.rule)
+                .collect::<Vec<_>>()
+        };
+        // "long" holds "short" and each yields to the other: the longer stands.
+        // "same" yields to "short" one way, and goes, as before.
+        assert_eq!(
+            rules_of("He left after the aides said the plan was dead."),
+            ["long"]
+        );
+        // "short" and "twin" are as long and yield to each other: both go.
+        assert!(rules_of("He left after the aides said no.").is_empty());
     }
 
     /// A pack whose literals hold accented letters and case folds: the fast
