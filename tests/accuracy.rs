@@ -86,6 +86,15 @@ fn builtin_rules_stay_above_the_floor_on_the_fourth_development_set() {
     check_floor("tests/devset4", 12);
 }
 
+/// Twelve more (`tests/devset5/README.md`): body-camera footage, a Supreme
+/// Court opinion, an earnings call, a leaked EU draft, an Ebola outbreak,
+/// Pakistani and Brazilian politics, Senate estimates, a typhoon, a FOIA
+/// investigation, a label's lawsuit and a retraction.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_fifth_development_set() {
+    check_floor("tests/devset5", 12);
+}
+
 /// Fail unless flags and all micro precision and recall on `dir` reach the floor.
 fn check_floor(dir: &str, min_articles: usize) {
     let ev = scored(dir, min_articles);
