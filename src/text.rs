@@ -589,13 +589,19 @@ fn dateline_len(line: &str) -> Option<usize> {
     });
     // The place: the first word in capitals (two letters or more), then words
     // that are capitalized, numbers, or a comma's continuation.
+    // AFP and dpa write the place in title case ("Ouagadougou (AFP) - "); with a
+    // wire service's name in the parentheses that is as sure as capitals.
+    const WIRES: &[&str] = &["AP", "AFP", "Reuters", "UPI", "dpa", "Bloomberg"];
+    let wire_named = wire
+        .is_some_and(|w| WIRES.contains(&w.trim().trim_start_matches('(').trim_end_matches(')')));
     let mut words = place.split_whitespace();
     let place_ok = match words.next() {
         None => wire.is_some(),
         Some(first) => {
             let letters: String = first.chars().filter(|c| c.is_alphabetic()).collect();
             letters.chars().count() >= 2
-                && letters.chars().all(char::is_uppercase)
+                && (letters.chars().all(char::is_uppercase)
+                    || wire_named && letters.chars().next().is_some_and(char::is_uppercase))
                 && words.all(|w| {
                     w.chars()
                         .next()
@@ -908,6 +914,10 @@ mod tests {
                 "LONDON, March 3 (Reuters) -- Officials said so.",
                 "LONDON, March 3 (Reuters) -- ",
             ),
+            (
+                "Ouagadougou (AFP) - Officials said so.",
+                "Ouagadougou (AFP) - ",
+            ),
         ] {
             let seg = segment(text);
             assert_eq!(
@@ -922,6 +932,7 @@ mod tests {
             "U.S. officials — two of them — said so.",
             "The minister — a hawk — said so.",
             "Headline here\n\nFirst paragraph.\n\nNATO — the alliance — met.",
+            "Rep. Smith (D-Texas) - the chair - said so.",
         ] {
             assert_eq!(segment(text).story.dateline, None, "{text}");
         }

@@ -288,7 +288,11 @@ fn settle(
         }
     }
     let settled = apply_overrides(rules, &doc.text, out);
-    resolve_pronouns(&doc.text, seg, publisher::drop_own_outlet(doc, settled))
+    resolve_pronouns(
+        &doc.text,
+        seg,
+        publisher::drop_own_outlet(doc, seg, settled),
+    )
 }
 
 /// A pronoun attribution ("she said") means the last singular source in view:
