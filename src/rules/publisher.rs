@@ -38,32 +38,79 @@ const NEWSROOMS: &[&[&str]] = &[
 /// How far from the end of the article a footer or copyright line may stand.
 const TAIL: usize = 600;
 
-/// The newsroom the article says published it, as an index into [`NEWSROOMS`].
-fn own_newsroom(doc: &Document, seg: &Segments) -> Option<usize> {
+/// The newsroom the article says published it: one of [`NEWSROOMS`], or
+/// another name as the credit spells it ("By Jane Roe, The Ledger", "© 2026
+/// The Irish Times"), which then only covers findings that name it the same way.
+#[derive(Debug, PartialEq)]
+enum Own {
+    Known(usize),
+    Named(String),
+}
+
+impl Own {
+    /// Whether an outlet a finding names is this newsroom.
+    fn is(&self, outlet: &str) -> bool {
+        match self {
+            Own::Known(i) => newsroom_of(outlet) == Some(*i),
+            Own::Named(name) => bare_outlet(&normalize(outlet)) == *name,
+        }
+    }
+}
+
+/// Every newsroom the article's credits name: the dateline, the byline, a
+/// closing footer and the page's byline may each name one, and a byline often
+/// names a person instead ("By Jane Roe"), so none of them shadows another.
+fn own_newsrooms(doc: &Document, seg: &Segments) -> Vec<Own> {
     let text = doc.text.as_str();
     let piece = |s: Option<Span>| s.map(|s| &text[s.start..s.end]);
     // "WASHINGTON (AP) — ": the wire in parentheses.
     let dateline = piece(seg.story.dateline).and_then(|d| {
         let inner = &d[d.find('(')? + 1..];
-        newsroom_of(&inner[..inner.find(')')?])
+        credit(&inner[..inner.find(')')?])
     });
     // "By Jane Roe, Reuters", "By Jane Roe | AFP".
-    let byline = || {
-        let b = piece(seg.story.byline)?;
-        newsroom_of(b.strip_prefix("By ").or_else(|| b.strip_prefix("BY "))?)
-    };
-    dateline
-        .or_else(byline)
-        .or_else(|| footer(&text[text.floor_char_boundary(text.len().saturating_sub(TAIL))..]))
-        .or_else(|| newsroom_of(doc.byline.as_deref()?))
+    let byline = piece(seg.story.byline)
+        .and_then(|b| credit(b.strip_prefix("By ").or_else(|| b.strip_prefix("BY "))?));
+    let tail = footer(&text[text.floor_char_boundary(text.len().saturating_sub(TAIL))..]);
+    let page = doc.byline.as_deref().and_then(credit);
+    [dateline, byline, tail, page]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The newsroom a credit names: a known one by any of its names, else the
+/// name after the credit's last separator ("Jane Roe, The Ledger"), or the whole
+/// credit when it has none. A credit that names a person, not a newsroom
+/// ("By Jane Roe"), gives a name no outlet finding carries, so it drops nothing.
+fn credit(name: &str) -> Option<Own> {
+    if let Some(i) = newsroom_of(name) {
+        return Some(Own::Known(i));
+    }
+    let last = normalize(name.rsplit([',', '|', '—']).next()?);
+    let last = bare_outlet(&last);
+    (!last.is_empty()).then_some(Own::Named(last))
+}
+
+/// An outlet's name without a trailing "news", "news agency" or "newspaper",
+/// so that a byline's "Kyodo News" and a finding's "Kyodo" are one newsroom.
+fn bare_outlet(name: &str) -> String {
+    let mut bare = name;
+    for suffix in [" news agency", " newspaper", " news"] {
+        if let Some(b) = bare.strip_suffix(suffix) {
+            bare = b;
+            break;
+        }
+    }
+    bare.trim().to_string()
 }
 
 /// A closing credit: "Copyright 2026 The Associated Press. All rights
 /// reserved.", "© 2026 AFP", or Reuters's "(Reporting by …; Editing by …)",
 /// which only Reuters signs its copy with.
-fn footer(tail: &str) -> Option<usize> {
+fn footer(tail: &str) -> Option<Own> {
     if tail.contains("Reporting by ") && tail.contains("Editing by ") {
-        return newsroom_of("Reuters");
+        return credit("Reuters");
     }
     tail.lines().rev().find_map(|line| {
         let line = line.trim();
@@ -73,7 +120,7 @@ fn footer(tail: &str) -> Option<usize> {
             .find_map(|p| lower.starts_with(p).then(|| &line[p.len()..]))?;
         let rest =
             rest.trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace() || c == '©');
-        newsroom_of(rest.split(['.', ',']).next()?)
+        credit(rest.split(['.', ',']).next()?)
     })
 }
 
@@ -111,16 +158,20 @@ pub(crate) fn drop_own_outlet(
     seg: &Segments,
     findings: Vec<Finding>,
 ) -> Vec<Finding> {
-    let Some(own) = own_newsroom(doc, seg) else {
+    if !findings.iter().any(|f| f.category == "other-outlet") {
         return findings;
-    };
+    }
+    let own = own_newsrooms(doc, seg);
+    if own.is_empty() {
+        return findings;
+    }
     findings
         .into_iter()
         .filter(|f| {
             let ours = f
                 .source
                 .as_ref()
-                .is_some_and(|s| newsroom_of(&s.name) == Some(own));
+                .is_some_and(|s| own.iter().any(|o| o.is(&s.name)));
             f.category != "other-outlet" || !ours
         })
         .collect()
@@ -185,6 +236,23 @@ mod tests {
         let signed =
             format!("{story}\n\nCopyright 2026 The Associated Press. All rights reserved.");
         assert!(outlets(&signed).is_empty());
+    }
+
+    #[test]
+    fn a_newsroom_the_list_does_not_know_is_taken_as_the_credit_spells_it() {
+        let story = "A councillor told The Irish Times the vote would wait. \
+                     Another told the Daily Herald it would not.";
+        assert_eq!(outlets(story), ["The Irish Times", "the Daily Herald"]);
+        let signed = format!("Council delays vote\n\nBy Jane Roe, The Irish Times\n\n{story}");
+        assert_eq!(outlets(&signed), ["the Daily Herald"]);
+        // A byline that names only a person does not hide a copyright line.
+        let signed = "Talks stall\n\nBy Jane Roe\n\n\
+                      A source told Kyodo the talks had stalled.\n\n\
+                      \u{a9} 2026 Kyodo News";
+        assert!(outlets(signed).is_empty());
+        let unsigned = "Talks stall\n\nBy Jane Roe\n\n\
+                        A source told Kyodo the talks had stalled.";
+        assert_eq!(outlets(unsigned), ["Kyodo"]);
     }
 
     #[test]
