@@ -1010,13 +1010,17 @@ impl CompiledRule {
         }
         // Groups named `start` and `end` stand in for the look-behind and
         // look-ahead the regex crate lacks: what comes before `start` and after
-        // `end` had to match, but is not part of the finding.
+        // `end` had to match, but is not part of the finding. A regex cannot
+        // repeat a group name, so alternatives use `end2`, `start2` and so on;
+        // the one that took part in the match counts.
         let mark = |name: &str| {
-            let i = self
-                .groups
-                .iter()
-                .position(|n| n.as_deref() == Some(name))?;
-            caps.get(i).map(|m| unit.start + m.start())
+            self.groups.iter().enumerate().find_map(|(i, n)| {
+                let rest = n.as_deref()?.strip_prefix(name)?;
+                if !rest.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                caps.get(i).map(|m| unit.start + m.start())
+            })
         };
         let start = mark("start")
             .filter(|&s| s < span.end)
@@ -1252,7 +1256,7 @@ id = "p"
 [[rule]]
 id = "said-name"
 category = "named-source"
-pattern = '(?:\bin\s+)?(?P<start>)(?:said)\s+(?P<source>[A-Z]\w+)(?P<end>)(?:\s*[,.]|\s+of\b)'
+pattern = '(?:\bin\s+)?(?P<start>)(?:said)\s+(?P<source>[A-Z]\w+)(?P<end>)(?:\s*[,.]|\s+of\b)|(?P<start2>)told\s+(?P<source2>[A-Z]\w+)(?P<end2>)\s+(?:that|how)\b'
 source = { group = "source", kind = "named" }
 message = "{match}"
 "#
@@ -1279,6 +1283,11 @@ message = "{match}"
         assert_eq!(
             found("All in said Harris of Iowa."),
             vec![("said Harris".to_string(), "said Harris".to_string())]
+        );
+        // `start2` and `end2` do the same in another alternative.
+        assert_eq!(
+            found("She told Harris that it failed."),
+            vec![("told Harris".to_string(), "told Harris".to_string())]
         );
     }
 

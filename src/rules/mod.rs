@@ -317,7 +317,11 @@ fn resolve_pronouns(
         return (findings, None);
     }
     let mentions = names::person_mentions(text, seg, &named_people(&findings));
+    // The last singular source, for "he" and "she"; and the last source of
+    // either number, for a role ("the prelate said" after "two prelates said"
+    // is one of them).
     let mut last: Option<usize> = None;
+    let mut last_any: Option<usize> = None;
     for i in 0..findings.len() {
         let Some(source) = &findings[i].source else {
             continue;
@@ -325,17 +329,25 @@ fn resolve_pronouns(
         if source.kind != SourceKind::Pronoun {
             // A surname may end in "s" ("Mr. Jones"); only descriptions of
             // unnamed sources are read for number.
-            let candidate = match findings[i].category.as_str() {
-                "named-source" => true,
-                "anonymous-source" => !names::plural_source(&source.name),
-                _ => false,
+            let (candidate, any) = match findings[i].category.as_str() {
+                "named-source" => (true, true),
+                "anonymous-source" => (!names::plural_source(&source.name), true),
+                _ => (false, false),
             };
             if candidate {
                 last = Some(i);
             }
+            if any {
+                last_any = Some(i);
+            }
             continue;
         }
-        let Some(a) = last else { continue };
+        let pronoun = ["he", "she"]
+            .iter()
+            .any(|p| source.name.eq_ignore_ascii_case(p));
+        let Some(a) = (if pronoun { last } else { last_any }) else {
+            continue;
+        };
         if findings[a].category != "anonymous-source" {
             continue;
         }
@@ -552,6 +564,23 @@ mod tests {
             "A person familiar with the talks said they had stalled. \u{201c}It is over,\u{201d} she said.",
         );
         assert_eq!(got[0].0, "anonymous-source");
+    }
+
+    #[test]
+    fn a_role_points_back_to_the_last_speaker_of_either_number() {
+        // After unnamed prelates, "the prelate" is one of them.
+        let got = pronouns(
+            "Two senior prelates familiar with the inquiry said it had examined the sale. \
+             \u{201c}It is negligence,\u{201d} the prelate said.",
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "anonymous-source");
+        // After a named engineer, "the engineer" is that engineer.
+        let got = pronouns(
+            "Officials said the plant was safe. Jane Roe, an engineer, said it was not. \
+             \u{201c}It leaks,\u{201d} the engineer said.",
+        );
+        assert_eq!(got[0].0, "named-source");
     }
 
     /// The prefilter and the ASCII-boundary twins must never change a finding:
