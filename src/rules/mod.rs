@@ -301,6 +301,9 @@ fn settle(
 /// anonymous and no person has been named in the narrative since; otherwise it
 /// keeps its own (on the record).
 ///
+/// A role ("the engineer said") is read the same way, except that it may
+/// point back to a plural source ("the prelate" after "two prelates").
+///
 /// Nearness is by order, not by a count of sentences: with a fixed reach in
 /// sentences, adding an unrelated sentence could push an unnamed antecedent out
 /// of reach and turn an anonymous "he said" into a named one, raising the score.
