@@ -120,6 +120,15 @@ fn builtin_rules_stay_above_the_floor_on_the_sixth_development_set() {
     check_floor("tests/devset6", 12);
 }
 
+/// Twelve more (`tests/devset8/README.md`), leaning on unnamed sources and
+/// vague attribution: a security scoop, a takeover leak, party intrigue, a
+/// transfer saga, a celebrity split, Darfur, a central bank, a phone leak, a
+/// prison, an analysis, a local election and a health scare.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_eighth_development_set() {
+    check_floor("tests/devset8", 12);
+}
+
 /// Twelve more (`tests/devset7/README.md`): South African and Venezuelan
 /// politics, a Singapore court, a plane crash, admissions emails, the Vatican,
 /// Iran's nuclear file, a heatwave, two trials, a school board and a studio.
