@@ -51,3 +51,29 @@ fn every_builtin_rule_has_positive_and_negative_examples() {
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// A lexicon entry listed twice adds nothing but a second copy of its automaton
+/// to every rule that uses the lexicon (the `speech` list once held three).
+#[test]
+fn builtin_lexicons_list_each_entry_once() {
+    let mut repeats = Vec::new();
+    for pack in sourcing::rules::builtin_sources() {
+        let table: toml::Table = pack.text.parse().expect("built-in pack is TOML");
+        let Some(lexicons) = table.get("lexicon").and_then(|l| l.as_table()) else {
+            continue;
+        };
+        for (name, entries) in lexicons {
+            let mut seen = std::collections::HashSet::new();
+            for entry in entries.as_array().into_iter().flatten() {
+                if !seen.insert(entry.as_str().unwrap_or_default()) {
+                    repeats.push(format!("{}: {name}: {entry}", pack.path));
+                }
+            }
+        }
+    }
+    assert!(
+        repeats.is_empty(),
+        "repeated entries:\n{}",
+        repeats.join("\n")
+    );
+}
