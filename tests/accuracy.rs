@@ -136,6 +136,16 @@ fn builtin_rules_stay_above_the_floor_on_the_eighth_development_set() {
     check_floor("tests/devset8", 12);
 }
 
+/// Twelve more (`tests/devset9/README.md`), leaning on documents, other
+/// outlets and vague attribution: Brazilian mining permits, a Kano election
+/// rerun, falsified brake data, a border blockade, a wildfire, a leaked memo, a
+/// city budget, a club takeover, a devaluation, a hospital hack, a drug trial and
+/// a restitution. First scored after this session's first rule fixes.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_ninth_development_set() {
+    check_floor("tests/devset9", 12);
+}
+
 /// Twelve more (`tests/devset7/README.md`): South African and Venezuelan
 /// politics, a Singapore court, a plane crash, admissions emails, the Vatican,
 /// Iran's nuclear file, a heatwave, two trials, a school board and a studio.
