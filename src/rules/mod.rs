@@ -325,6 +325,11 @@ fn resolve_pronouns(
     // is one of them).
     let mut last: Option<usize> = None;
     let mut last_any: Option<usize> = None;
+    // For "they": the last group or person quoted, a crowd included ("Others
+    // believe…; the window, they say, …").
+    let mut last_group: Option<usize> = None;
+    // "they" with nothing to point back to is dropped, not read as named.
+    let mut orphans: Vec<usize> = Vec::new();
     for i in 0..findings.len() {
         let Some(source) = &findings[i].source else {
             continue;
@@ -342,6 +347,25 @@ fn resolve_pronouns(
             }
             if any {
                 last_any = Some(i);
+            }
+            if any || findings[i].category == "vague-attribution" {
+                last_group = Some(i);
+            }
+            continue;
+        }
+        if source.name.eq_ignore_ascii_case("they") {
+            // A group quoted just before is who "they" are, whoever has been
+            // named since: a person named in between does not turn "they" into
+            // that one person.
+            match last_group {
+                Some(a) if findings[a].category != "named-source" => {
+                    let (category, source) =
+                        (findings[a].category.clone(), findings[a].source.clone());
+                    findings[i].category = category;
+                    findings[i].source = source;
+                }
+                Some(_) => {}
+                None => orphans.push(i),
             }
             continue;
         }
@@ -368,6 +392,9 @@ fn resolve_pronouns(
             findings[i].category = category;
             findings[i].source = source;
         }
+    }
+    for i in orphans.into_iter().rev() {
+        findings.remove(i);
     }
     (findings, Some(mentions))
 }
@@ -584,6 +611,33 @@ mod tests {
              \u{201c}It leaks,\u{201d} the engineer said.",
         );
         assert_eq!(got[0].0, "named-source");
+    }
+
+    #[test]
+    fn they_means_the_last_group_quoted_and_nothing_without_one() {
+        // After unnamed people, "they" is them, whoever is named in between.
+        let got = pronouns(
+            "Two people familiar with the talks said a deal was near. Mr. Ito leads the \
+             buyer. No final decision has been made, they added.",
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "anonymous-source");
+        assert_eq!(
+            got[0].1.as_deref(),
+            Some("Two people familiar with the talks")
+        );
+        // After a crowd, the crowd: "Others believe…; the window, they say, …".
+        let got =
+            pronouns("Critics say the plan is late. The window, they say, will not stay open.");
+        assert_eq!(got[0].0, "vague-attribution");
+        // After named senators, named.
+        let got = pronouns(
+            "Rodrigo Cifuentes and Paula Arancibia said they could not back it. \
+             The bill, they said, asks too much.",
+        );
+        assert_eq!(got[0].0, "named-source");
+        // With no one quoted before, "they" is not a source at all.
+        assert!(pronouns("The main sticking point, they said, was the order.").is_empty());
     }
 
     /// The prefilter and the ASCII-boundary twins must never change a finding:
