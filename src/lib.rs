@@ -34,6 +34,7 @@ pub mod examples;
 pub mod input;
 pub mod ledger;
 mod names;
+mod newsrooms;
 pub mod report;
 pub mod rules;
 pub mod score;

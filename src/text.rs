@@ -537,7 +537,7 @@ fn is_headline(line: &str) -> bool {
 /// The wire credit at the end of a caption: "(Reuters)", "(AP Photo/Jane Roe)",
 /// "REUTERS/Jane Roe", "… via Getty Images".
 fn photo_credit_suffix(line: &str) -> bool {
-    const WIRES: &[&str] = &[
+    const AGENCIES: &[&str] = &[
         "AP",
         "AP Photo",
         "Reuters",
@@ -551,7 +551,7 @@ fn photo_credit_suffix(line: &str) -> bool {
     {
         let credit = &inner[open + 1..];
         let who = credit.split('/').next().unwrap_or("");
-        if WIRES.contains(&who.trim()) {
+        if AGENCIES.contains(&who.trim()) {
             return true;
         }
     }
@@ -583,17 +583,15 @@ fn dateline_len(line: &str) -> Option<usize> {
         Some(i) if head.ends_with(')') => (head[..i].trim(), Some(&head[i..])),
         _ => (head, None),
     };
+    let wire = wire.map(|w| w.trim().trim_start_matches('(').trim_end_matches(')'));
     let wire_ok = wire.is_none_or(|w| {
-        let w = w.trim().trim_start_matches('(').trim_end_matches(')');
         !w.is_empty() && w.len() <= 20 && w.chars().next().is_some_and(char::is_uppercase)
     });
     // The place: the first word in capitals (two letters or more), then words
     // that are capitalized, numbers, or a comma's continuation.
     // AFP and dpa write the place in title case ("Ouagadougou (AFP) - "); with a
     // wire service's name in the parentheses that is as sure as capitals.
-    const WIRES: &[&str] = &["AP", "AFP", "Reuters", "UPI", "dpa", "Bloomberg"];
-    let wire_named = wire
-        .is_some_and(|w| WIRES.contains(&w.trim().trim_start_matches('(').trim_end_matches(')')));
+    let wire_named = wire.is_some_and(crate::newsrooms::is_wire);
     let mut words = place.split_whitespace();
     let place_ok = match words.next() {
         None => wire.is_some(),

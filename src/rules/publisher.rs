@@ -12,28 +12,8 @@
 
 use super::Finding;
 use crate::input::Document;
+use crate::newsrooms::NEWSROOMS;
 use crate::text::{Segments, Span};
-
-/// Newsrooms a credit can name, each with the names copy uses for it.
-const NEWSROOMS: &[&[&str]] = &[
-    &["AP", "Associated Press", "The Associated Press"],
-    &["Reuters", "Thomson Reuters", "Reuters News"],
-    &[
-        "AFP",
-        "Agence France-Presse",
-        "Agence France Presse",
-        "France-Presse",
-    ],
-    &["Bloomberg", "Bloomberg News"],
-    &["UPI", "United Press International"],
-    &["dpa", "Deutsche Presse-Agentur"],
-    &["CNN"],
-    &["BBC", "BBC News"],
-    &["The Guardian", "Guardian"],
-    &["The New York Times", "New York Times"],
-    &["The Washington Post", "Washington Post"],
-    &["The Wall Street Journal", "Wall Street Journal"],
-];
 
 /// How far from the end of the article a footer or copyright line may stand.
 const TAIL: usize = 600;
@@ -134,8 +114,9 @@ fn newsroom_of(name: &str) -> Option<usize> {
         .next()
         .map(normalize)
         .unwrap_or_default();
-    NEWSROOMS.iter().position(|names| {
-        names
+    NEWSROOMS.iter().position(|newsroom| {
+        newsroom
+            .names
             .iter()
             .any(|n| [&name, &last].contains(&&normalize(n)))
     })
