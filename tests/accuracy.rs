@@ -160,6 +160,27 @@ fn builtin_rules_stay_above_the_floor_on_the_ninth_development_set() {
     check_floor("tests/devset9", 12);
 }
 
+/// Twelve more (`tests/devset10/README.md`), leaning on unnamed sources in many
+/// forms and on other outlets: tea payments, a senator's inquiry, a gas trader,
+/// a data exposure, a takeover, fishing nets, solar curtailment, a hospital
+/// whistleblower, canola tariffs, athletes' allowances, gas-price protests and
+/// a chip venture. First scored at the start of a session's rule work.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_tenth_development_set() {
+    check_floor("tests/devset10", 12);
+}
+
+/// Twelve more (`tests/devset11/README.md`), leaning on vague attribution,
+/// documents and declined comment in unusual phrasings: a gearbox maker's
+/// debt, a hospital drug audit, a bin contract, deforestation alerts, a
+/// shipyard strike, a retraction, a bond default, contaminated syrup, water
+/// rates, a tailings leak, a port strike and falsified data. First scored at
+/// the start of a session's rule work.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_eleventh_development_set() {
+    check_floor("tests/devset11", 12);
+}
+
 /// Twelve more (`tests/devset7/README.md`): South African and Venezuelan
 /// politics, a Singapore court, a plane crash, admissions emails, the Vatican,
 /// Iran's nuclear file, a heatwave, two trials, a school board and a studio.
