@@ -83,6 +83,14 @@ fn builtin_rules_stay_above_the_floor_on_the_fifth_blind_set() {
     check_floor("tests/blind5", 12);
 }
 
+/// Twelve more no rule was tuned on (`tests/blind7/README.md`), a natural mix
+/// of everyday news, scored once at the end of the rule work on
+/// `tests/devset10` and `tests/devset11`.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_seventh_blind_set() {
+    check_floor("tests/blind7", 12);
+}
+
 /// Twelve more no rule was tuned on (`tests/blind6/README.md`), scored once at
 /// the end of the rule work that followed blind5's scoring.
 #[test]
