@@ -178,6 +178,22 @@ fn builtin_rules_stay_above_the_floor_on_the_tenth_development_set() {
     check_floor("tests/devset10", 12);
 }
 
+/// Twelve more no rule was tuned on (`tests/blind8/README.md`), a natural mix
+/// of everyday news, scored once against the rules of 3530198.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_eighth_blind_set() {
+    check_floor("tests/blind8", 12);
+}
+
+/// Twelve more (`tests/devset12/README.md`), leaning on unnamed people the
+/// reporter met, other outlets and documents. Its flags recall was 0.685 when
+/// first scored, below the later sets' floor, so it has a floor of its own
+/// until the rules improve on it.
+#[test]
+fn builtin_rules_stay_above_their_own_floor_on_the_twelfth_development_set() {
+    check_floor_at("tests/devset12", 12, 0.65);
+}
+
 /// Twelve more (`tests/devset11/README.md`), leaning on vague attribution,
 /// documents and declined comment in unusual phrasings: a gearbox maker's
 /// debt, a hospital drug audit, a bin contract, deforestation alerts, a
