@@ -28,6 +28,13 @@
 //!    loose regex the lazy DFA can run has rejected most such units (see
 //!    `loose_filter`); a unit whose scripts have no twin (see `Scripts::twin`)
 //!    runs the original.
+//! 3. **Alternatives tracked together.** An unanchored lazy DFA over `a|b|c`
+//!    follows every alternative from every position at once, and its states
+//!    are combinations of theirs: on text that does not repeat, the largest
+//!    rules' caches grew without end. A rule whose pattern is an alternation
+//!    is searched alternative by alternative on ASCII units (see `Piece`),
+//!    each with its own literals, and the matches are put back together as
+//!    the whole regex would find them (see `each_match`).
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
@@ -78,6 +85,43 @@ struct FastRule {
     /// A looser regex for every unit with non-ASCII word characters (see
     /// [`loose_filter`]), made on first use: most documents never need it.
     loose: OnceLock<Option<Regex>>,
+    /// The rule's top-level alternatives, each searched on its own in units
+    /// without non-ASCII word characters (see [`Piece`]); empty when the rule
+    /// is searched whole.
+    pieces: Vec<Piece>,
+}
+
+/// One top-level alternative of a rule's ASCII twin, searched on its own.
+///
+/// A lazy DFA searching `a|b|c` unanchored tracks every alternative at once,
+/// so its states are combinations of theirs: on text that does not repeat,
+/// each new name builds new combinations, and the caches of the large rules
+/// grew to tens of MB each (BENCHMARKS.md, "Text that does not repeat").
+/// Searched apart, the alternatives' states add up instead of multiplying
+/// (21 MB → 6 MB for `document-says` over 300 varied articles). Each piece
+/// also has its own literal sets, so it runs only where its own words occur.
+/// The matches are put back together as the whole regex would find them
+/// (see [`Scan::each_match`]).
+#[derive(Debug, Clone)]
+struct Piece {
+    /// Whether the piece only runs where its literals occur.
+    prefiltered: bool,
+    /// The slots of [`Scan::hits`] this piece's literal sets fill.
+    slots: std::ops::Range<usize>,
+    /// The pattern: the alternative, with the capture groups of the others
+    /// kept (empty, in a branch that cannot match) so that every group has
+    /// its number in the rule.
+    pattern: String,
+    /// The piece's regex, compiled on first use.
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl Piece {
+    fn regex(&self, groups: &[Option<String>]) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| compile_twin(groups, &self.pattern))
+            .as_ref()
+    }
 }
 
 impl FastRule {
@@ -156,31 +200,42 @@ impl Matcher {
         let mut blind = ClassUnicode::empty();
         // Rules are analyzed independently, so in parallel (on the caller's
         // pool); the automaton over all their literals is built after.
-        let analyzed: Vec<(Option<String>, Vec<Set>)> = {
+        type Analyzed = (Option<String>, Vec<Set>, Vec<(String, Vec<Set>)>);
+        let analyzed: Vec<Analyzed> = {
             use rayon::prelude::*;
             rules
                 .par_iter()
                 .map(|rule| {
                     // Parsed once: the literals and the twin both come from it.
                     let Some(hir) = parse(&rule.pattern_compiled) else {
-                        return (None, Vec::new(), ClassUnicode::empty());
+                        return (None, Vec::new(), ClassUnicode::empty(), Vec::new());
                     };
-                    let (view, cut) = literal_view(&hir);
+                    let (view, mut cut) = literal_view(&hir);
                     let sets = literal_sets(view.as_ref().unwrap_or(&hir));
-                    (for_ascii_words(&hir).map(|h| h.to_string()), sets, cut)
+                    let mut pieces = Vec::new();
+                    for (pattern, piece) in split(&hir) {
+                        let (view, piece_cut) = literal_view(&piece);
+                        let piece_sets = literal_sets(view.as_ref().unwrap_or(&piece));
+                        if !piece_sets.is_empty() {
+                            cut.union(&piece_cut);
+                        }
+                        pieces.push((pattern, piece_sets));
+                    }
+                    let twin = for_ascii_words(&hir).map(|h| h.to_string());
+                    (twin, sets, cut, pieces)
                 })
                 .collect::<Vec<_>>()
                 .into_iter()
-                .map(|(twin, sets, cut)| {
-                    if !sets.is_empty() {
+                .map(|(twin, sets, cut, pieces)| {
+                    if !sets.is_empty() || pieces.iter().any(|(_, s)| !s.is_empty()) {
                         blind.union(&cut);
                     }
-                    (twin, sets)
+                    (twin, sets, pieces)
                 })
                 .collect()
         };
-        for (twin, sets) in analyzed {
-            let first = slot_count;
+        let mut add_sets = |sets: Vec<Set>, slot_count: &mut usize| {
+            let first = *slot_count;
             for set in sets {
                 for lit in set {
                     let at = *index.entry(lit.clone()).or_insert_with(|| {
@@ -188,19 +243,38 @@ impl Matcher {
                         literal_slots.push(Vec::new());
                         patterns.len() - 1
                     });
-                    literal_slots[at].push(slot_count as u32);
+                    literal_slots[at].push(*slot_count as u32);
                 }
-                slot_count += 1;
+                *slot_count += 1;
             }
+            first..*slot_count
+        };
+        for (twin, sets, pieces) in analyzed {
+            let first = slot_count;
+            add_sets(sets, &mut slot_count);
+            let rule_slots = first..slot_count;
+            let pieces = pieces
+                .into_iter()
+                .map(|(pattern, sets)| {
+                    let slots = add_sets(sets, &mut slot_count);
+                    Piece {
+                        prefiltered: !slots.is_empty(),
+                        slots,
+                        pattern,
+                        regex: OnceLock::new(),
+                    }
+                })
+                .collect();
             fast.push(FastRule {
-                prefiltered: slot_count > first,
-                slots: first..slot_count,
+                prefiltered: !rule_slots.is_empty(),
+                slots: rule_slots,
                 twin_pattern: twin,
                 ascii: OnceLock::new(),
                 twin: true,
                 european: OnceLock::new(),
                 claimed: OnceLock::new(),
                 loose: OnceLock::new(),
+                pieces,
             });
         }
         let literals = if patterns.is_empty() {
@@ -224,6 +298,9 @@ impl Matcher {
                 Err(_) => {
                     for f in &mut fast {
                         f.prefiltered = false;
+                        for p in &mut f.pieces {
+                            p.prefiltered = false;
+                        }
                     }
                     None
                 }
@@ -256,6 +333,7 @@ impl Matcher {
                     european: OnceLock::new(),
                     claimed: OnceLock::new(),
                     loose: OnceLock::new(),
+                    pieces: Vec::new(),
                 })
                 .collect(),
             literals: None,
@@ -280,8 +358,14 @@ impl Matcher {
             return;
         }
         self.rules.par_iter().zip(rules).for_each(|(fast, rule)| {
-            if fast.twin {
-                fast.ascii_twin(rule);
+            if fast.pieces.is_empty() {
+                if fast.twin {
+                    fast.ascii_twin(rule);
+                }
+            } else {
+                fast.pieces.par_iter().for_each(|p| {
+                    p.regex(&rule.groups);
+                });
             }
         });
     }
@@ -362,6 +446,44 @@ impl Scan<'_> {
         })
     }
 
+    /// For a unit without non-ASCII word characters, the pieces of rule
+    /// number `index` (`rule`) worth searching there: those whose literals
+    /// occur in `unit`, compiled. `None` when the rule is searched whole here
+    /// (it has no pieces, the unit holds non-ASCII word characters, or a
+    /// piece did not compile); `out` is cleared first.
+    pub(crate) fn pieces<'a>(
+        &'a self,
+        index: usize,
+        rule: &CompiledRule,
+        unit: Span,
+        out: &mut Vec<&'a Regex>,
+    ) -> Option<()> {
+        out.clear();
+        let fast = &self.matcher.rules[index];
+        if fast.pieces.is_empty() || self.scripts(unit) != Scripts::NONE {
+            return None;
+        }
+        let hold = !self.literals_hold(unit);
+        for piece in &fast.pieces {
+            let regex = piece.regex(&rule.groups)?;
+            if hold || !piece.prefiltered || self.holds_all(piece.slots.clone(), unit) {
+                out.push(regex);
+            }
+        }
+        Some(())
+    }
+
+    /// Whether every slot among `slots` has a literal inside `unit`.
+    fn holds_all(&self, slots: std::ops::Range<usize>, unit: Span) -> bool {
+        self.hits[slots].iter().all(|hits| {
+            let from = hits.partition_point(|h| h.start < unit.start);
+            hits[from..]
+                .iter()
+                .take_while(|h| h.start < unit.end)
+                .any(|h| h.end <= unit.end)
+        })
+    }
+
     /// The regex to run for rule number `index` (`rule`) over `unit`: the
     /// ASCII-boundary twin, or the twin for the scripts the unit holds, where
     /// it provably finds the same matches; else the rule's own (compiled now,
@@ -421,6 +543,101 @@ impl Scan<'_> {
 fn none_inside(offsets: &[usize], unit: Span) -> bool {
     let i = offsets.partition_point(|&p| p < unit.start);
     offsets.get(i).is_none_or(|&p| p >= unit.end)
+}
+
+/// The matches of the alternation of `pieces` (in their order) in `text`,
+/// each with its captures, as `captures_iter` of the whole regex would give
+/// them: from where the last match ended, the leftmost match of any piece,
+/// the earliest piece on a tie. A piece whose next match starts before that
+/// point searches again from there. `None` if a piece matched the empty
+/// string, whose handling this does not reproduce: the caller then searches
+/// the whole regex.
+pub(crate) fn each_match<'t>(pieces: &[&Regex], text: &'t str) -> Option<Vec<regex::Captures<'t>>> {
+    let start = |c: &regex::Captures<'_>| c.get(0).map_or(0, |m| m.start());
+    let mut next: Vec<Option<regex::Captures<'t>>> =
+        pieces.iter().map(|re| re.captures_at(text, 0)).collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    loop {
+        for (re, slot) in pieces.iter().zip(next.iter_mut()) {
+            if slot.as_ref().is_some_and(|c| start(c) < at) {
+                *slot = re.captures_at(text, at);
+            }
+        }
+        let Some(best) = (0..next.len())
+            .filter(|&i| next[i].is_some())
+            .min_by_key(|&i| (next[i].as_ref().map_or(usize::MAX, start), i))
+        else {
+            return Some(out);
+        };
+        let caps = next[best].take()?;
+        let whole = caps.get(0)?;
+        if whole.is_empty() {
+            return None;
+        }
+        at = whole.end();
+        next[best] = pieces[best].captures_at(text, at);
+        out.push(caps);
+    }
+}
+
+/// The top-level alternatives of a rule's pattern `h`, when it has several:
+/// for each, the pattern of its piece (see [`Piece`]) and the alternative
+/// itself (for its literals). Every capture group of the other alternatives
+/// is kept, empty, in a branch that cannot match, before or after it, so that
+/// the groups keep their numbers.
+fn split(h: &Hir) -> Vec<(String, Hir)> {
+    let HirKind::Alternation(alternatives) = h.kind() else {
+        return Vec::new();
+    };
+    fn captures(h: &Hir, out: &mut Vec<Hir>) {
+        match h.kind() {
+            HirKind::Capture(c) => {
+                out.push(Hir::capture(Capture {
+                    index: c.index,
+                    name: c.name.clone(),
+                    sub: Box::new(Hir::empty()),
+                }));
+                captures(&c.sub, out);
+            }
+            HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+                subs.iter().for_each(|s| captures(s, out))
+            }
+            HirKind::Repetition(r) => captures(&r.sub, out),
+            _ => {}
+        }
+    }
+    let dead = |groups: &[Hir]| {
+        let mut parts = vec![Hir::fail()];
+        parts.extend(groups.iter().cloned());
+        Hir::concat(parts)
+    };
+    let groups: Vec<Vec<Hir>> = alternatives
+        .iter()
+        .map(|a| {
+            let mut g = Vec::new();
+            captures(a, &mut g);
+            g
+        })
+        .collect();
+    alternatives
+        .iter()
+        .enumerate()
+        .map(|(i, alt)| {
+            let before: Vec<Hir> = groups[..i].concat();
+            let after: Vec<Hir> = groups[i + 1..].concat();
+            let twin = for_ascii_words(alt).unwrap_or_else(|| alt.clone());
+            let mut branches = Vec::new();
+            if !before.is_empty() {
+                branches.push(dead(&before));
+            }
+            branches.push(twin);
+            if !after.is_empty() {
+                branches.push(dead(&after));
+            }
+            (Hir::alternation(branches).to_string(), alt.clone())
+        })
+        .collect()
 }
 
 /// Parse a pattern the way the `regex` crate does.
@@ -1228,13 +1445,122 @@ mod tests {
         assert!(m.rules.iter().all(|f| f.ascii.get().is_none()));
         m.prepare(rules);
         for (f, r) in m.rules.iter().zip(rules) {
-            assert_eq!(
-                f.ascii.get().is_some_and(Option::is_some),
-                f.twin_pattern.is_some(),
-                "{}",
-                r.id
-            );
+            if f.pieces.is_empty() {
+                assert_eq!(
+                    f.ascii.get().is_some_and(Option::is_some),
+                    f.twin_pattern.is_some(),
+                    "{}",
+                    r.id
+                );
+            } else {
+                // A rule searched in pieces needs only its pieces, and every
+                // one of them must compile, or the rule runs whole.
+                assert!(f.ascii.get().is_none(), "{}", r.id);
+                assert!(
+                    f.pieces
+                        .iter()
+                        .all(|p| p.regex.get().is_some_and(Option::is_some)),
+                    "{}",
+                    r.id
+                );
+            }
         }
+    }
+
+    #[test]
+    fn the_large_alternations_are_searched_in_pieces() {
+        let auditor = crate::Auditor::builtin().unwrap();
+        let rules = &auditor.rules.rules;
+        let m = Matcher::new(rules);
+        let pieces = |id: &str| {
+            let i = rules.iter().position(|r| r.id == id).unwrap();
+            m.rules[i].pieces.len()
+        };
+        assert!(pieces("document-says") > 10);
+        assert!(pieces("other-outlet") > 3);
+        // Every piece has literals of its own to run on.
+        for (f, r) in m.rules.iter().zip(rules) {
+            for p in &f.pieces {
+                assert!(p.prefiltered, "{}: {}", r.id, p.pattern);
+            }
+        }
+    }
+
+    #[test]
+    fn pieces_keep_the_group_numbers_of_the_whole() {
+        let hir = parse(r"(?P<x>a)(b)|c(?P<y>d)|(?P<z>e)").unwrap();
+        let pieces = split(&hir);
+        assert_eq!(pieces.len(), 3);
+        let whole = Regex::new(r"(?P<x>a)(b)|c(?P<y>d)|(?P<z>e)").unwrap();
+        let groups: Vec<Option<String>> =
+            whole.capture_names().map(|n| n.map(String::from)).collect();
+        let second = compile_twin(&groups, &pieces[1].0).expect("same groups");
+        let caps = second.captures("xcd").unwrap();
+        assert_eq!(caps.name("y").map(|m| m.as_str()), Some("d"));
+        assert!(caps.name("x").is_none() && caps.name("z").is_none());
+        assert!(
+            second.captures("ab e").is_none(),
+            "only its own alternative"
+        );
+        // A pattern that is not an alternation is not split.
+        assert!(split(&parse(r"a(b|c)").unwrap()).is_empty());
+    }
+
+    /// The matches of the whole regex, by span and group spans.
+    fn spans(
+        all: impl Iterator<Item = regex::Captures<'static>>,
+    ) -> Vec<Vec<Option<(usize, usize)>>> {
+        all.map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
+            .collect()
+    }
+
+    #[test]
+    fn pieces_together_find_what_the_whole_finds() {
+        // A piece's match that another piece's overlaps is searched again from
+        // where the chosen match ended ("bxb" at 1 is hidden by "ab", the one
+        // at 3 is not); on a tie the earlier alternative wins ("a" over "ab").
+        let patterns = [
+            r"ab|bxb",
+            r"a|ab",
+            r"(a)b|b(c)|(x)",
+            r"ab|b|(?P<n>x+)y",
+            r"a[a-z]*z|bc|(c)(d)?",
+            r"^a|a$|(b)a",
+        ];
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for pattern in patterns {
+            let whole = Regex::new(pattern).unwrap();
+            let groups: Vec<Option<String>> =
+                whole.capture_names().map(|n| n.map(String::from)).collect();
+            let pieces: Vec<Regex> = split(&parse(pattern).unwrap())
+                .iter()
+                .map(|(p, _)| compile_twin(&groups, p).expect("same groups"))
+                .collect();
+            let refs: Vec<&Regex> = pieces.iter().collect();
+            for _ in 0..2000 {
+                let len = next() % 12;
+                let text: String = (0..len).map(|_| b"abcxyz d"[next() % 8] as char).collect();
+                let text: &'static str = Box::leak(text.into_boxed_str());
+                let split = each_match(&refs, text).expect("no empty matches");
+                assert_eq!(
+                    spans(split.into_iter()),
+                    spans(whole.captures_iter(text)),
+                    "{pattern} on {text:?}"
+                );
+            }
+        }
+        // An empty match is left to the whole regex.
+        let empty: Vec<Regex> = split(&parse("a|b*").unwrap())
+            .iter()
+            .map(|(p, _)| Regex::new(p).unwrap())
+            .collect();
+        assert!(each_match(&empty.iter().collect::<Vec<_>>(), "xx").is_none());
     }
 
     #[test]

@@ -239,8 +239,27 @@ fn match_rule(
     found: &mut Vec<(usize, Finding)>,
 ) {
     let mut cache = compile::MatchCache::default();
+    let mut pieces = Vec::new();
     for unit in scan.candidates(order, units) {
         let unit_text = &text[unit.start..unit.end];
+        // A rule with several alternatives searches each apart (see
+        // `matcher::Piece`), where the unit allows it.
+        if scan.pieces(order, rule, unit, &mut pieces).is_some() {
+            pieces.retain(|re| re.shortest_match(unit_text).is_some());
+            if pieces.is_empty() {
+                continue;
+            }
+            if let Some(all) = matcher::each_match(&pieces, unit_text) {
+                for caps in all {
+                    let Some(m) = caps.get(0) else { continue };
+                    let span = Span::new(unit.start + m.start(), unit.start + m.end());
+                    if let Some(f) = rule.finding(text, seg, unit, span, &caps, &mut cache) {
+                        found.push((order, f));
+                    }
+                }
+                continue;
+            }
+        }
         // Most candidate units hold no match: a forward-only search on the lazy
         // DFA rejects them without the reverse search and capture engines a full
         // match needs, and without allocating.
