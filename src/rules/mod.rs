@@ -314,6 +314,10 @@ fn settle(
     )
 }
 
+/// How far back, in bytes, "It said" looks for what "it" is: about two
+/// sentences of news copy.
+const IT_REACH: usize = 400;
+
 /// A pronoun attribution ("she said") means the last singular source in view:
 /// after "a senior official said", "he added" is still anonymous. It takes the
 /// category and source of the nearest preceding singular attribution when that is
@@ -322,6 +326,11 @@ fn settle(
 ///
 /// A role ("the engineer said") is read the same way, except that it may
 /// point back to a plural source ("the prelate" after "two prelates").
+///
+/// "It said" takes the category and source of the last institution, outlet,
+/// state medium or document cited, if that ends within [`IT_REACH`] bytes
+/// before it; otherwise it is dropped. A fixed reach is safe here because
+/// falling out of it drops the finding instead of changing what it credits.
 ///
 /// Nearness is by order, not by a count of sentences: with a fixed reach in
 /// sentences, adding an unrelated sentence could push an unnamed antecedent out
@@ -347,9 +356,26 @@ fn resolve_pronouns(
     // For "they": the last group or person quoted, a crowd included ("Others
     // believe…; the window, they say, …").
     let mut last_group: Option<usize> = None;
+    // For "It said": the last body, outlet or document cited, and where it ends.
+    let mut last_body: Option<usize> = None;
     // "they" with nothing to point back to is dropped, not read as named.
     let mut orphans: Vec<usize> = Vec::new();
     for i in 0..findings.len() {
+        let body = matches!(
+            findings[i].category.as_str(),
+            "document-source" | "other-outlet" | "state-media"
+        ) || findings[i].source.as_ref().is_some_and(|s| {
+            matches!(
+                s.kind,
+                SourceKind::NamedOrganization
+                    | SourceKind::OtherOutlet
+                    | SourceKind::StateMedia
+                    | SourceKind::Document
+            )
+        });
+        if body {
+            last_body = Some(i);
+        }
         let Some(source) = &findings[i].source else {
             continue;
         };
@@ -369,6 +395,27 @@ fn resolve_pronouns(
             }
             if any || findings[i].category == "vague-attribution" {
                 last_group = Some(i);
+            }
+            continue;
+        }
+        if source.name == "It" {
+            // "It" points back only a sentence or two, to what was cited
+            // there; with nothing such in view it is dropped, not read as a
+            // named source.
+            let at = findings[i].span.map_or(0, |s| s.start);
+            let near = last_body.filter(|&a| {
+                findings[a]
+                    .span
+                    .is_some_and(|s| s.end <= at && at - s.end <= IT_REACH)
+            });
+            match near {
+                Some(a) => {
+                    let (category, source) =
+                        (findings[a].category.clone(), findings[a].source.clone());
+                    findings[i].category = category;
+                    findings[i].source = source;
+                }
+                None => orphans.push(i),
             }
             continue;
         }
