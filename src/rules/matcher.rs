@@ -101,7 +101,7 @@ struct FastRule {
 /// (21 MB → 6 MB for `document-says` over 300 varied articles). Each piece
 /// also has its own literal sets, so it runs only where its own words occur.
 /// The matches are put back together as the whole regex would find them
-/// (see [`Scan::each_match`]).
+/// (see [`each_match`]).
 #[derive(Debug, Clone)]
 struct Piece {
     /// Whether the piece only runs where its literals occur.
@@ -131,7 +131,7 @@ impl FastRule {
     fn script_twin(&self, rule: &CompiledRule, held: Scripts) -> Option<&Regex> {
         let make = |scripts: Scripts| {
             let twin = for_scripts(&parse(rule.regex.as_str())?, scripts)?;
-            compile_twin(&rule.groups, &twin.to_string())
+            compile_twin(&rule.groups, &printed(&twin)?)
         };
         match held.twin()? {
             Twin::European => self.european.get_or_init(|| make(Scripts::EUROPEAN)),
@@ -221,7 +221,7 @@ impl Matcher {
                         }
                         pieces.push((pattern, piece_sets));
                     }
-                    let twin = for_ascii_words(&hir).map(|h| h.to_string());
+                    let twin = for_ascii_words(&hir).and_then(|h| printed(&h));
                     (twin, sets, cut, pieces)
                 })
                 .collect::<Vec<_>>()
@@ -515,7 +515,7 @@ impl Scan<'_> {
         }
         let loose = fast
             .loose
-            .get_or_init(|| build(&loose_filter(&parse(rule.regex.as_str())?)?.to_string()));
+            .get_or_init(|| build(&printed(&loose_filter(&parse(rule.regex.as_str())?)?)?));
         loose
             .as_ref()
             .unwrap_or_else(|| self.regex(index, rule, unit))
@@ -635,9 +635,21 @@ fn split(h: &Hir) -> Vec<(String, Hir)> {
             if !after.is_empty() {
                 branches.push(dead(&after));
             }
-            (Hir::alternation(branches).to_string(), alt.clone())
+            Some((printed(&Hir::alternation(branches))?, alt.clone()))
         })
-        .collect()
+        // One piece that cannot be written out leaves the rule whole.
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default()
+}
+
+/// `h` written as a pattern, if the pattern means `h`: `None` where
+/// regex-syntax's printer loses a meaning (it writes `(?:c+)?` as `c+?`,
+/// which is lazy and needs a `c`, and `(?:b{2})?` as `b{2}?`). A derived
+/// regex that is not exactly its rule would lose or invent matches, so the
+/// caller then keeps the rule's own pattern.
+fn printed(h: &Hir) -> Option<String> {
+    let text = h.to_string();
+    (parse(&text)? == *h).then_some(text)
 }
 
 /// Parse a pattern the way the `regex` crate does.
@@ -1483,6 +1495,63 @@ mod tests {
             for p in &f.pieces {
                 assert!(p.prefiltered, "{}: {}", r.id, p.pattern);
             }
+        }
+    }
+
+    #[test]
+    fn derived_patterns_are_used_only_when_they_mean_what_they_derive_from() {
+        // regex-syntax prints `(?:c+)?` as `c+?`: lazy, and a `c` required.
+        let nested = parse(r"ab(?:c+)?d").unwrap();
+        assert!(printed(&nested).is_none());
+        assert!(split(&parse(r"ab(?:c+)?d|xyz").unwrap()).is_empty());
+        // So a rule with it keeps matching "abd", twin or no twin.
+        let pack = |pattern: &str| crate::rules::PackSource {
+            path: "p.toml".into(),
+            text: format!(
+                "[pack]\nid = \"p\"\n[[rule]]\nid = \"r\"\ncategory = \"x\"\npattern = '{pattern}'\nmessage = \"m\"\n"
+            ),
+        };
+        for pattern in [
+            r"\bab(?:c+)?d\b|xyz",
+            r"\bsaid(?:\s+)?to\b|\bxyz\b",
+            r"\ba(?:b{2})?c\b",
+        ] {
+            let rules =
+                crate::rules::RuleSet::load(&[pack(pattern)], &crate::scoring_base()).unwrap();
+            for text in ["abd and abccd.", "He saidto me.", "ac and abbc."] {
+                let doc = crate::Document::from_text(
+                    "t.txt",
+                    text.to_string(),
+                    crate::input::Format::Text,
+                );
+                let seg = crate::text::segment(&doc.text);
+                let fast = crate::rules::find(&rules, &doc, &seg).len();
+                let own = rules.rules[0]
+                    .regex
+                    .get()
+                    .find_iter(text)
+                    .filter(|m| !m.is_empty())
+                    .count();
+                assert_eq!(fast, own, "{pattern} on {text}");
+            }
+        }
+        // Every built-in rule's twin and pieces are written out faithfully.
+        let auditor = crate::Auditor::builtin().unwrap();
+        let rules = &auditor.rules.rules;
+        let m = Matcher::new(rules);
+        for (f, r) in m.rules.iter().zip(rules) {
+            let hir = parse(&r.pattern_compiled).unwrap();
+            assert_eq!(
+                f.twin_pattern.is_some(),
+                for_ascii_words(&hir).is_some(),
+                "{}",
+                r.id
+            );
+            let alternatives = match hir.kind() {
+                HirKind::Alternation(a) => a.len(),
+                _ => 0,
+            };
+            assert_eq!(f.pieces.len(), alternatives, "{}", r.id);
         }
     }
 
