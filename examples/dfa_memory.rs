@@ -10,6 +10,10 @@
 //! Each rule is measured twice: its own (Unicode) regex over every sentence, and
 //! the regex the matcher runs on a sentence without non-ASCII word characters
 //! (the narrowed ASCII twin) over those sentences, which are nearly all of them.
+//! A rule whose pattern is a list of alternatives is measured whole; the audit
+//! searches its alternatives apart (see `matcher::Piece`), whose caches add up
+//! to less (21 MB whole against 6 MB apart for `document-says` over 300 varied
+//! articles).
 use regex_automata::meta::Regex;
 use sourcing::input::{Document, Format};
 use sourcing::text::Span;

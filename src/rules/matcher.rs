@@ -438,10 +438,7 @@ impl Scan<'_> {
                 while *next < hits.len() && hits[*next].start < unit.start {
                     *next += 1;
                 }
-                hits[*next..]
-                    .iter()
-                    .take_while(|h| h.start < unit.end)
-                    .any(|h| h.end <= unit.end)
+                first_inside(&hits[*next..], *unit)
             })
         })
     }
@@ -463,10 +460,11 @@ impl Scan<'_> {
         if fast.pieces.is_empty() || self.scripts(unit) != Scripts::NONE {
             return None;
         }
-        let hold = !self.literals_hold(unit);
+        // A unit with a character the literals leave out runs every piece.
+        let blind = !self.literals_hold(unit);
         for piece in &fast.pieces {
             let regex = piece.regex(&rule.groups)?;
-            if hold || !piece.prefiltered || self.holds_all(piece.slots.clone(), unit) {
+            if blind || !piece.prefiltered || self.holds_all(piece.slots.clone(), unit) {
                 out.push(regex);
             }
         }
@@ -476,11 +474,10 @@ impl Scan<'_> {
     /// Whether every slot among `slots` has a literal inside `unit`.
     fn holds_all(&self, slots: std::ops::Range<usize>, unit: Span) -> bool {
         self.hits[slots].iter().all(|hits| {
-            let from = hits.partition_point(|h| h.start < unit.start);
-            hits[from..]
-                .iter()
-                .take_while(|h| h.start < unit.end)
-                .any(|h| h.end <= unit.end)
+            first_inside(
+                &hits[hits.partition_point(|h| h.start < unit.start)..],
+                unit,
+            )
         })
     }
 
@@ -537,6 +534,14 @@ impl Scan<'_> {
     fn literals_hold(&self, unit: Span) -> bool {
         none_inside(&self.blind, unit)
     }
+}
+
+/// Whether one of `hits` (sorted by start, none starting before `unit`) lies
+/// wholly inside `unit`.
+fn first_inside(hits: &[Span], unit: Span) -> bool {
+    hits.iter()
+        .take_while(|h| h.start < unit.end)
+        .any(|h| h.end <= unit.end)
 }
 
 /// Whether none of the sorted offsets lies inside `unit`.
