@@ -202,6 +202,21 @@ fn builtin_rules_stay_above_the_floor_on_the_thirteenth_development_set() {
     check_floor("tests/devset13", 12);
 }
 
+/// Twelve more (`tests/devset14/README.md`), local and regional news leaning
+/// on relatives and neighbours, councillors, small outlets, court filings and
+/// council minutes; scored blind first (0.917 / 0.750 in flags), then tuned on.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_fourteenth_development_set() {
+    check_floor("tests/devset14", 12);
+}
+
+/// Twelve more no rule was tuned on (`tests/blind9/README.md`), a natural mix
+/// of everyday news, scored against the rules of 6c260d4 before any rule work.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_ninth_blind_set() {
+    check_floor("tests/blind9", 12);
+}
+
 /// Twelve more (`tests/devset11/README.md`), leaning on vague attribution,
 /// documents and declined comment in unusual phrasings: a gearbox maker's
 /// debt, a hospital drug audit, a bin contract, deforestation alerts, a
