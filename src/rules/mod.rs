@@ -313,6 +313,51 @@ fn settle(
 /// sentences of news copy.
 const IT_REACH: usize = 400;
 
+/// How far back, in bytes, "the agency" or "the newspaper" looks for the
+/// newsroom it names again: a paragraph or two.
+const OUTLET_REACH: usize = 800;
+
+/// Whether a named institution is a newsroom pointed back to by what it is
+/// ("The agency said", "the newspaper reported"), and whether it must be a
+/// news agency to be one.
+fn outlet_pointer(name: &str) -> Option<bool> {
+    let name = name.trim().to_ascii_lowercase();
+    let rest = name.strip_prefix("the ")?;
+    match rest {
+        "agency" | "news agency" | "state agency" | "state news agency" => Some(true),
+        "newspaper" | "paper" | "daily" | "broadcaster" | "state broadcaster" | "outlet"
+        | "station" | "channel" | "network" | "wire service" | "magazine" | "tabloid" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// Whether an outlet finding is a news agency: state media (the agencies and
+/// broadcasters of [`state_outlet`]) or a wire service by name.
+fn is_news_agency(f: &Finding) -> bool {
+    const WIRES: [&str; 12] = [
+        "agency",
+        "reuters",
+        "afp",
+        "associated press",
+        "agence france",
+        "dpa",
+        "efe",
+        "ansa",
+        "kyodo",
+        "yonhap",
+        "interfax",
+        "press trust",
+    ];
+    let name = f
+        .source
+        .as_ref()
+        .map(|s| s.name.to_ascii_lowercase())
+        .unwrap_or_default();
+    f.category == "state-media" || WIRES.iter().any(|w| name.contains(w))
+}
+
 /// A pronoun attribution ("she said") means the last singular source in view:
 /// after "a senior official said", "he added" is still anonymous. It takes the
 /// category and source of the nearest preceding singular attribution when that is
@@ -321,6 +366,10 @@ const IT_REACH: usize = 400;
 ///
 /// A role ("the engineer said") is read the same way, except that it may
 /// point back to a plural source ("the prelate" after "two prelates").
+///
+/// "The agency said" and "the newspaper reported" take the category and source
+/// of the last outlet or state medium cited within [`OUTLET_REACH`] bytes ("the
+/// agency" only a news agency's); otherwise they stay the institution they name.
 ///
 /// "It said" takes the category and source of the last institution, outlet,
 /// state medium or document cited, if that ends within [`IT_REACH`] bytes
@@ -338,7 +387,7 @@ fn resolve_pronouns(
     if !findings.iter().any(|f| {
         f.source
             .as_ref()
-            .is_some_and(|s| s.kind == SourceKind::Pronoun)
+            .is_some_and(|s| s.kind == SourceKind::Pronoun || outlet_pointer(&s.name).is_some())
     }) {
         return (findings, None);
     }
@@ -355,7 +404,34 @@ fn resolve_pronouns(
     let mut last_body: Option<usize> = None;
     // "they" with nothing to point back to is dropped, not read as named.
     let mut orphans: Vec<usize> = Vec::new();
+    // For "the agency", "the newspaper": the last outlet or state medium cited.
+    let mut last_outlet: Option<usize> = None;
     for i in 0..findings.len() {
+        if findings[i].category == "named-source"
+            && let Some(agency) = findings[i]
+                .source
+                .as_ref()
+                .and_then(|s| outlet_pointer(&s.name))
+        {
+            let at = findings[i].span.map_or(0, |s| s.start);
+            let near = last_outlet.filter(|&a| {
+                findings[a]
+                    .span
+                    .is_some_and(|s| s.end <= at && at - s.end <= OUTLET_REACH)
+                    && (!agency || is_news_agency(&findings[a]))
+            });
+            if let Some(a) = near {
+                let (category, source) = (findings[a].category.clone(), findings[a].source.clone());
+                findings[i].category = category;
+                findings[i].source = source;
+            }
+        }
+        if matches!(
+            findings[i].category.as_str(),
+            "other-outlet" | "state-media"
+        ) {
+            last_outlet = Some(i);
+        }
         let body = matches!(
             findings[i].category.as_str(),
             "document-source" | "other-outlet" | "state-media"
@@ -650,6 +726,35 @@ mod tests {
             .is_empty()
         );
         assert!(pronouns("It said it had notified the regulator.").is_empty());
+    }
+
+    #[test]
+    fn the_agency_or_the_newspaper_takes_the_newsroom_just_cited() {
+        let settled = |text: &str| -> Vec<(String, Option<String>)> {
+            let auditor = crate::Auditor::builtin().unwrap();
+            let doc = Document::from_text("t.txt", text.to_string(), Format::Text);
+            let seg = crate::text::segment(&doc.text);
+            find(&auditor.rules, &doc, &seg)
+                .into_iter()
+                .filter(|f| f.rule == "named-institution")
+                .map(|f| (f.category, f.source.map(|s| s.name)))
+                .collect()
+        };
+        let got = settled(
+            "KCNA reported the launch on Friday. The agency said the test posed no threat.",
+        );
+        assert_eq!(got, [("state-media".into(), Some("KCNA".into()))]);
+        // A newspaper is no news agency: "the agency" is then some other body.
+        let got = settled(
+            "The Guardian reported the figures on Friday. The agency said the test posed no threat.",
+        );
+        assert_eq!(got, [("named-source".into(), Some("The agency".into()))]);
+        // With no newsroom in reach, it stays the institution it names.
+        let filler = "The shelling went on. ".repeat(40);
+        let got = settled(&format!(
+            "KCNA reported the launch. {filler}The agency said the test posed no threat."
+        ));
+        assert_eq!(got, [("named-source".into(), Some("The agency".into()))]);
     }
 
     /// The categories found in `text` after every rule has settled.
