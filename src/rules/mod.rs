@@ -334,28 +334,53 @@ fn outlet_pointer(name: &str) -> Option<bool> {
 }
 
 /// Whether an outlet finding is a news agency: state media (the agencies and
-/// broadcasters of [`state_outlet`]) or a wire service by name.
+/// broadcasters of `state_outlet`), a wire service the pipeline knows
+/// ([`publisher::is_wire_service`]), or a name with one of [`AGENCY_WORDS`].
 fn is_news_agency(f: &Finding) -> bool {
-    const WIRES: [&str; 12] = [
-        "agency",
-        "reuters",
-        "afp",
-        "associated press",
-        "agence france",
-        "dpa",
-        "efe",
-        "ansa",
-        "kyodo",
-        "yonhap",
-        "interfax",
-        "press trust",
-    ];
-    let name = f
-        .source
-        .as_ref()
-        .map(|s| s.name.to_ascii_lowercase())
-        .unwrap_or_default();
-    f.category == "state-media" || WIRES.iter().any(|w| name.contains(w))
+    let Some(source) = &f.source else {
+        return f.category == "state-media";
+    };
+    let words = format!(
+        " {} ",
+        source
+            .name
+            .to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    f.category == "state-media"
+        || publisher::is_wire_service(&source.name)
+        || AGENCY_WORDS
+            .iter()
+            .any(|w| words.contains(&format!(" {w} ")))
+}
+
+/// Words that make an outlet a news agency beyond the wires of
+/// [`crate::newsrooms::NEWSROOMS`], matched as whole words.
+const AGENCY_WORDS: [&str; 8] = [
+    "agency",
+    "agence",
+    "kyodo",
+    "yonhap",
+    "efe",
+    "ansa",
+    "interfax",
+    "press trust",
+];
+
+/// Give finding `i` the category and source of finding `a`, which it points
+/// back to.
+fn adopt(findings: &mut [Finding], i: usize, a: usize) {
+    let (category, source) = (findings[a].category.clone(), findings[a].source.clone());
+    findings[i].category = category;
+    findings[i].source = source;
+}
+
+/// Whether finding `a` ends at most `reach` bytes before offset `at`.
+fn ends_within(a: &Finding, at: usize, reach: usize) -> bool {
+    a.span.is_some_and(|s| s.end <= at && at - s.end <= reach)
 }
 
 /// A pronoun attribution ("she said") means the last singular source in view:
@@ -415,15 +440,11 @@ fn resolve_pronouns(
         {
             let at = findings[i].span.map_or(0, |s| s.start);
             let near = last_outlet.filter(|&a| {
-                findings[a]
-                    .span
-                    .is_some_and(|s| s.end <= at && at - s.end <= OUTLET_REACH)
+                ends_within(&findings[a], at, OUTLET_REACH)
                     && (!agency || is_news_agency(&findings[a]))
             });
             if let Some(a) = near {
-                let (category, source) = (findings[a].category.clone(), findings[a].source.clone());
-                findings[i].category = category;
-                findings[i].source = source;
+                adopt(&mut findings, i, a);
             }
         }
         if matches!(
@@ -474,18 +495,8 @@ fn resolve_pronouns(
             // there; with nothing such in view it is dropped, not read as a
             // named source.
             let at = findings[i].span.map_or(0, |s| s.start);
-            let near = last_body.filter(|&a| {
-                findings[a]
-                    .span
-                    .is_some_and(|s| s.end <= at && at - s.end <= IT_REACH)
-            });
-            match near {
-                Some(a) => {
-                    let (category, source) =
-                        (findings[a].category.clone(), findings[a].source.clone());
-                    findings[i].category = category;
-                    findings[i].source = source;
-                }
+            match last_body.filter(|&a| ends_within(&findings[a], at, IT_REACH)) {
+                Some(a) => adopt(&mut findings, i, a),
                 None => orphans.push(i),
             }
             continue;
@@ -495,12 +506,7 @@ fn resolve_pronouns(
             // named since: a person named in between does not turn "they" into
             // that one person.
             match last_group {
-                Some(a) if findings[a].category != "named-source" => {
-                    let (category, source) =
-                        (findings[a].category.clone(), findings[a].source.clone());
-                    findings[i].category = category;
-                    findings[i].source = source;
-                }
+                Some(a) if findings[a].category != "named-source" => adopt(&mut findings, i, a),
                 Some(_) => {}
                 None => orphans.push(i),
             }
@@ -525,9 +531,7 @@ fn resolve_pronouns(
         let named_since =
             mentions.partition_point(|m| m.0 < from) < mentions.partition_point(|m| m.0 < to);
         if !named_since {
-            let (category, source) = (findings[a].category.clone(), findings[a].source.clone());
-            findings[i].category = category;
-            findings[i].source = source;
+            adopt(&mut findings, i, a);
         }
     }
     for i in orphans.into_iter().rev() {
@@ -689,16 +693,22 @@ mod tests {
     use super::*;
     use crate::input::Format;
 
-    /// The category and source name of each "he/she said" in `text`.
-    fn pronouns(text: &str) -> Vec<(String, Option<String>)> {
+    /// The category and source name, after settling, of each finding of rule
+    /// `rule` in `text`.
+    fn settled_by(rule: &str, text: &str) -> Vec<(String, Option<String>)> {
         let auditor = crate::Auditor::builtin().unwrap();
         let doc = Document::from_text("t.txt", text.to_string(), Format::Text);
         let seg = crate::text::segment(&doc.text);
         find(&auditor.rules, &doc, &seg)
             .into_iter()
-            .filter(|f| f.rule == "pronoun-speaker")
+            .filter(|f| f.rule == rule)
             .map(|f| (f.category, f.source.map(|s| s.name)))
             .collect()
+    }
+
+    /// The category and source name of each "he/she said" in `text`.
+    fn pronouns(text: &str) -> Vec<(String, Option<String>)> {
+        settled_by("pronoun-speaker", text)
     }
 
     #[test]
@@ -730,16 +740,7 @@ mod tests {
 
     #[test]
     fn the_agency_or_the_newspaper_takes_the_newsroom_just_cited() {
-        let settled = |text: &str| -> Vec<(String, Option<String>)> {
-            let auditor = crate::Auditor::builtin().unwrap();
-            let doc = Document::from_text("t.txt", text.to_string(), Format::Text);
-            let seg = crate::text::segment(&doc.text);
-            find(&auditor.rules, &doc, &seg)
-                .into_iter()
-                .filter(|f| f.rule == "named-institution")
-                .map(|f| (f.category, f.source.map(|s| s.name)))
-                .collect()
-        };
+        let settled = |text: &str| settled_by("named-institution", text);
         let got = settled(
             "KCNA reported the launch on Friday. The agency said the test posed no threat.",
         );
@@ -747,6 +748,11 @@ mod tests {
         // A newspaper is no news agency: "the agency" is then some other body.
         let got = settled(
             "The Guardian reported the figures on Friday. The agency said the test posed no threat.",
+        );
+        assert_eq!(got, [("named-source".into(), Some("The agency".into()))]);
+        // Agency names are whole words: "Defense" holds "efe" (Spain's EFE).
+        let got = settled(
+            "Defense News reported the contract on Friday. The agency said the award was on time.",
         );
         assert_eq!(got, [("named-source".into(), Some("The agency".into()))]);
         // With no newsroom in reach, it stays the institution it names.

@@ -122,6 +122,12 @@ fn newsroom_of(name: &str) -> Option<usize> {
     })
 }
 
+/// Whether `name` is one of the wire services of [`NEWSROOMS`], by any of
+/// its names ("Reuters", "The Associated Press").
+pub(crate) fn is_wire_service(name: &str) -> bool {
+    newsroom_of(name).is_some_and(|i| NEWSROOMS[i].wire)
+}
+
 /// Lower case, "the " and a possessive dropped, runs of white space made one.
 fn normalize(name: &str) -> String {
     let joined = name.split_whitespace().collect::<Vec<_>>().join(" ");
