@@ -210,11 +210,29 @@ fn builtin_rules_stay_above_the_floor_on_the_fourteenth_development_set() {
     check_floor("tests/devset14", 12);
 }
 
-/// Twelve more no rule was tuned on (`tests/blind9/README.md`), a natural mix
-/// of everyday news, scored against the rules of 6c260d4 before any rule work.
+/// Twelve more (`tests/blind9/README.md`), a natural mix of everyday news,
+/// kept blind for one session (0.868 / 0.849 in flags before and after it),
+/// then tuned on.
 #[test]
 fn builtin_rules_stay_above_the_floor_on_the_ninth_blind_set() {
     check_floor("tests/blind9", 12);
+}
+
+/// Twelve more no rule was tuned on (`tests/blind10/README.md`), a natural
+/// mix of a week's news, scored against the rules of fd3e039 before any rule
+/// work (0.869 / 0.830 in flags).
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_tenth_blind_set() {
+    check_floor("tests/blind10", 12);
+}
+
+/// Twelve more (`tests/devset15/README.md`), investigative, business and
+/// foreign-desk copy leaning on documents, other outlets, state media and
+/// vague attribution; scored blind first (0.862 / 0.870 in flags), then
+/// tuned on.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_fifteenth_development_set() {
+    check_floor("tests/devset15", 12);
 }
 
 /// Twelve more (`tests/devset11/README.md`), leaning on vague attribution,
