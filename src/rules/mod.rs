@@ -317,17 +317,47 @@ const IT_REACH: usize = 400;
 /// newsroom it names again: a paragraph or two.
 const OUTLET_REACH: usize = 800;
 
-/// Whether a named institution is a newsroom pointed back to by what it is
-/// ("The agency said", "the newspaper reported"), and whether it must be a
-/// news agency to be one.
-fn outlet_pointer(name: &str) -> Option<bool> {
-    let name = name.trim().to_ascii_lowercase();
-    let rest = name.strip_prefix("the ")?;
-    match rest {
-        "agency" | "news agency" | "state agency" | "state news agency" => Some(true),
-        "newspaper" | "paper" | "daily" | "broadcaster" | "state broadcaster" | "outlet"
-        | "station" | "channel" | "network" | "wire service" | "magazine" | "tabloid" => {
-            Some(false)
+/// What a newsroom named by what it is must be to be the one just cited.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Newsroom {
+    /// "The newspaper", "the network": any outlet or state medium.
+    Any,
+    /// "The agency": a news agency (see [`is_news_agency`]).
+    NewsAgency,
+    /// "The state agency": a state medium; otherwise a state government's body.
+    StateMedium,
+}
+
+/// Whether finding `f` names a newsroom by what it is, pointing back to one
+/// just cited, and what that newsroom must be. Two findings do: a named
+/// institution "The agency" or "The network" (named-institution), and an
+/// outlet whose only name is its article, as the outlet rule reads "The
+/// newspaper reported" (the capitalized "The" taken for a name).
+fn outlet_pointer(f: &Finding, text: &str) -> Option<Newsroom> {
+    let source = f.source.as_ref()?;
+    let kind = |rest: &str| {
+        if rest.contains("state") {
+            Newsroom::StateMedium
+        } else if rest.split(' ').any(|w| w == "agency") {
+            Newsroom::NewsAgency
+        } else {
+            Newsroom::Any
+        }
+    };
+    match f.category.as_str() {
+        "named-source" => {
+            let name = source.name.trim().to_ascii_lowercase();
+            let rest = name.strip_prefix("the ")?;
+            matches!(
+                rest,
+                "agency" | "news agency" | "state agency" | "state news agency" | "network"
+            )
+            .then(|| kind(rest))
+        }
+        "other-outlet" if source.name.trim().eq_ignore_ascii_case("the") => {
+            let span = f.span?;
+            let matched = text.get(span.start..span.end)?.to_ascii_lowercase();
+            Some(kind(&matched))
         }
         _ => None,
     }
@@ -394,7 +424,8 @@ fn ends_within(a: &Finding, at: usize, reach: usize) -> bool {
 ///
 /// "The agency said" and "the newspaper reported" take the category and source
 /// of the last outlet or state medium cited within [`OUTLET_REACH`] bytes ("the
-/// agency" only a news agency's); otherwise they stay the institution they name.
+/// agency" only a news agency's, "the state agency" only a state medium's);
+/// otherwise they stay what the rules found (see [`outlet_pointer`]).
 ///
 /// "It said" takes the category and source of the last institution, outlet,
 /// state medium or document cited, if that ends within [`IT_REACH`] bytes
@@ -412,7 +443,8 @@ fn resolve_pronouns(
     if !findings.iter().any(|f| {
         f.source
             .as_ref()
-            .is_some_and(|s| s.kind == SourceKind::Pronoun || outlet_pointer(&s.name).is_some())
+            .is_some_and(|s| s.kind == SourceKind::Pronoun)
+            || outlet_pointer(f, text).is_some()
     }) {
         return (findings, None);
     }
@@ -432,16 +464,16 @@ fn resolve_pronouns(
     // For "the agency", "the newspaper": the last outlet or state medium cited.
     let mut last_outlet: Option<usize> = None;
     for i in 0..findings.len() {
-        if findings[i].category == "named-source"
-            && let Some(agency) = findings[i]
-                .source
-                .as_ref()
-                .and_then(|s| outlet_pointer(&s.name))
-        {
+        if let Some(want) = outlet_pointer(&findings[i], text) {
             let at = findings[i].span.map_or(0, |s| s.start);
             let near = last_outlet.filter(|&a| {
-                ends_within(&findings[a], at, OUTLET_REACH)
-                    && (!agency || is_news_agency(&findings[a]))
+                let f = &findings[a];
+                ends_within(f, at, OUTLET_REACH)
+                    && match want {
+                        Newsroom::Any => true,
+                        Newsroom::NewsAgency => is_news_agency(f),
+                        Newsroom::StateMedium => f.category == "state-media",
+                    }
             });
             if let Some(a) = near {
                 adopt(&mut findings, i, a);
@@ -761,6 +793,24 @@ mod tests {
             "KCNA reported the launch. {filler}The agency said the test posed no threat."
         ));
         assert_eq!(got, [("named-source".into(), Some("The agency".into()))]);
+        // "The state agency" is a state medium only after one: after a wire
+        // service it is a state government's body.
+        let got = settled("Reuters reported the fine. The state agency said the plant complied.");
+        assert_eq!(
+            got,
+            [("named-source".into(), Some("The state agency".into()))]
+        );
+        // "The newspaper reported", which the outlet rule names "The", is the
+        // newspaper just cited.
+        let outlets = |text: &str| settled_by("other-outlet", text);
+        let got = outlets(
+            "The Irish Times reported the bonus on Friday. The newspaper said no bonus was paid.",
+        );
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            got[1],
+            ("other-outlet".into(), Some("The Irish Times".into()))
+        );
     }
 
     /// The categories found in `text` after every rule has settled.
