@@ -227,6 +227,138 @@ static PERSON_TITLE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
+/// A person introduced with a description ("Eleanor Pask, the MP for Wensley,",
+/// "Tane Whaitiri, 58, who has fished there"): someone new in the story, and so,
+/// like a titled name, the likelier "she" after it than an unnamed source cited
+/// earlier. Two or three capitalized ASCII words; what the description opens
+/// with must not make the name a place or a body ("Port Harcourt, a city").
+/// Names in other scripts are not read (a false miss only keeps the older
+/// reading).
+static INTRODUCED_PERSON: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)[A-Z][a-z]+(?:\s+[A-Z][a-z'\-]+){1,2},\s+(?:\d{1,3},\s+)?(?:the|a|an|who)(?-u:\b)",
+    )
+    .ok()
+});
+
+/// What a description's head says the named thing is, when it is not a person.
+const NOT_A_PERSON: &[&str] = &[
+    "capital",
+    "city",
+    "town",
+    "village",
+    "country",
+    "region",
+    "province",
+    "state",
+    "district",
+    "port",
+    "county",
+    "island",
+    "islands",
+    "suburb",
+    "neighbourhood",
+    "neighborhood",
+    "area",
+    "company",
+    "firm",
+    "group",
+    "bank",
+    "agency",
+    "newspaper",
+    "publication",
+    "site",
+    "website",
+    "magazine",
+    "broadcaster",
+    "station",
+    "charity",
+    "organisation",
+    "organization",
+    "club",
+    "team",
+    "party",
+    "union",
+    "body",
+    "regulator",
+    "court",
+    "council",
+    "ministry",
+    "department",
+    "hospital",
+    "school",
+    "university",
+    "college",
+    "fund",
+    "lender",
+    "insurer",
+    "retailer",
+    "airline",
+    "carrier",
+    "manufacturer",
+    "maker",
+    "developer",
+    "builder",
+    "operator",
+    "provider",
+    "startup",
+    "start-up",
+    "venture",
+    "brand",
+    "chain",
+    "network",
+    "coalition",
+    "alliance",
+    "association",
+    "federation",
+    "movement",
+    "campaign",
+    "network",
+    "platform",
+    "app",
+    "service",
+    "river",
+    "lake",
+    "valley",
+    "mountain",
+    "range",
+    "sea",
+    "coast",
+    "border",
+    "community",
+    "settlement",
+    "municipality",
+    "borough",
+    "commune",
+    "territory",
+    "nation",
+    "republic",
+    "kingdom",
+    "state-owned",
+    "state-run",
+    "subsidiary",
+    "unit",
+    "division",
+    "business",
+    "venue",
+    "theatre",
+    "theater",
+    "festival",
+    "event",
+    "programme",
+    "program",
+    "project",
+    "scheme",
+    "report",
+    "study",
+    "law",
+    "bill",
+    "act",
+    "treaty",
+    "deal",
+    "plan",
+];
+
 /// Whether a source description is plural ("the officials", "people familiar with
 /// the matter", "two diplomats"): "he" or "she" cannot mean it.
 pub(crate) fn plural_source(name: &str) -> bool {
@@ -292,6 +424,30 @@ pub(crate) fn person_mentions(text: &str, seg: &Segments, people: &[&str]) -> Me
             at.push((m.start(), name.to_lowercase()));
         }
     }
+    if let Some(re) = INTRODUCED_PERSON.as_ref() {
+        for m in re.find_iter(text) {
+            let name = m.as_str().split(',').next().unwrap_or_default();
+            // The description's first words: "a Lagos-based logistics firm".
+            let described = text[m.end()..]
+                .split_whitespace()
+                .take(4)
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
+                .take_while(|w| !w.is_empty())
+                .any(|w| {
+                    let w = w.to_lowercase();
+                    NOT_A_PERSON.contains(&w.as_str())
+                        || w.rsplit('-')
+                            .next()
+                            .is_some_and(|h| NOT_A_PERSON.contains(&h))
+                });
+            if looks_like_organization(name) || described {
+                continue;
+            }
+            if let Some(surname) = name.split_whitespace().last() {
+                at.push((m.start(), surname.to_lowercase()));
+            }
+        }
+    }
     let mut surnames: Vec<&str> = people
         .iter()
         // "The World Health Organisation" names no person.
@@ -331,6 +487,19 @@ mod tests {
             .map(|(_, n)| n)
             .collect();
         assert_eq!(names, ["петров", "éva", "biden"]);
+    }
+
+    #[test]
+    fn a_person_introduced_with_a_description_is_a_mention_a_place_is_not() {
+        let text = "It is run by Eleanor Pask, the MP for Wensley. It lies near Port \
+                    Harcourt, a city in the south. Tane Whaitiri, 58, who fishes there, \
+                    agreed. Acme Holdings, a Lagos-based logistics firm, did not.";
+        let seg = crate::text::segment(text);
+        let names: Vec<String> = super::person_mentions(text, &seg, &[])
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect();
+        assert_eq!(names, ["pask", "whaitiri"]);
     }
 
     #[test]
