@@ -329,11 +329,25 @@ enum Newsroom {
 }
 
 /// Whether finding `f` names a newsroom by what it is, pointing back to one
-/// just cited, and what that newsroom must be. Two findings do: a named
-/// institution "The agency" or "The network" (named-institution), and an
-/// outlet whose only name is its article, as the outlet rule reads "The
-/// newspaper reported" (the capitalized "The" taken for a name).
+/// just cited, and what that newsroom must be. Three findings do: a named
+/// institution "The agency" or "The network" (named-institution); an outlet
+/// whose only name is its article, as the outlet rule reads "The newspaper
+/// reported" (the capitalized "The" taken for a name); and a document "the
+/// paper says" or "the site says", a press review's shorthand.
 fn outlet_pointer(f: &Finding, text: &str) -> Option<Newsroom> {
+    let matched = || {
+        let span = f.span?;
+        Some(text.get(span.start..span.end)?.to_ascii_lowercase())
+    };
+    if f.category == "document-source" {
+        // A press review's shorthand: "The paper says", "the site says", read
+        // by document-says. With an outlet just cited it is that outlet;
+        // otherwise a paper is a study's ("the paper reports" in a science
+        // story) and stays a document.
+        let m = matched()?;
+        return (m.starts_with("the paper ") || m.starts_with("the site "))
+            .then_some(Newsroom::Any);
+    }
     let source = f.source.as_ref()?;
     let kind = |rest: &str| {
         if rest.contains("state") {
@@ -354,11 +368,7 @@ fn outlet_pointer(f: &Finding, text: &str) -> Option<Newsroom> {
             )
             .then(|| kind(rest))
         }
-        "other-outlet" if source.name.trim().eq_ignore_ascii_case("the") => {
-            let span = f.span?;
-            let matched = text.get(span.start..span.end)?.to_ascii_lowercase();
-            Some(kind(&matched))
-        }
+        "other-outlet" if source.name.trim().eq_ignore_ascii_case("the") => Some(kind(&matched()?)),
         _ => None,
     }
 }
@@ -408,6 +418,72 @@ fn adopt(findings: &mut [Finding], i: usize, a: usize) {
     findings[i].source = source;
 }
 
+/// Finding `i` names again the newsroom of finding `a` ("The agency said" after
+/// "Reuters reported"): it takes `a`'s category and source, and with them what
+/// the report says about it (severity, weight, advice), so that it is not shown
+/// as "on-record statement by the agency, healthy" under another category.
+fn adopt_newsroom(findings: &mut [Finding], i: usize, a: usize, text: &str) {
+    adopt(findings, i, a);
+    let (severity, weight, advice) = (
+        findings[a].severity,
+        findings[a].weight,
+        findings[a].advice.clone(),
+    );
+    let f = &mut findings[i];
+    let matched = f
+        .span
+        .and_then(|s| text.get(s.start..s.end))
+        .unwrap_or_default();
+    let name = f.source.as_ref().map_or("", |s| s.name.as_str());
+    f.message = format!("Credited again to {name}: {matched}");
+    (f.severity, f.weight, f.advice) = (severity, weight, advice);
+}
+
+/// What a newsroom named by what it is calls itself ("The newspaper"), up to
+/// and including that word: with no outlet in reach to point back to, the
+/// source is this description, not the capitalized "The" the outlet rule read
+/// as a name.
+fn name_unnamed_newsroom(f: &mut Finding, text: &str) {
+    const NEWSROOM: &[&str] = &[
+        "newspaper",
+        "paper",
+        "daily",
+        "weekly",
+        "magazine",
+        "tabloid",
+        "newsletter",
+        "broadcaster",
+        "website",
+        "site",
+        "agency",
+        "outlet",
+        "channel",
+        "network",
+        "portal",
+        "service",
+        "station",
+        "publication",
+        "podcast",
+    ];
+    let Some(source) = f.source.as_mut() else {
+        return;
+    };
+    if f.category != "other-outlet" || !source.name.trim().eq_ignore_ascii_case("the") {
+        return;
+    }
+    let Some(matched) = f.span.and_then(|s| text.get(s.start..s.end)) else {
+        return;
+    };
+    let words: Vec<&str> = matched.split_whitespace().collect();
+    let Some(last) = words
+        .iter()
+        .rposition(|w| NEWSROOM.contains(&w.to_ascii_lowercase().as_str()))
+    else {
+        return;
+    };
+    source.name = words[..=last].join(" ");
+}
+
 /// Whether finding `a` ends at most `reach` bytes before offset `at`.
 fn ends_within(a: &Finding, at: usize, reach: usize) -> bool {
     a.span.is_some_and(|s| s.end <= at && at - s.end <= reach)
@@ -422,10 +498,12 @@ fn ends_within(a: &Finding, at: usize, reach: usize) -> bool {
 /// A role ("the engineer said") is read the same way, except that it may
 /// point back to a plural source ("the prelate" after "two prelates").
 ///
-/// "The agency said" and "the newspaper reported" take the category and source
-/// of the last outlet or state medium cited within [`OUTLET_REACH`] bytes ("the
-/// agency" only a news agency's, "the state agency" only a state medium's);
-/// otherwise they stay what the rules found (see [`outlet_pointer`]).
+/// "The agency said", "the newspaper reported" and "the paper says" take the
+/// category, source, severity, weight and advice of the last outlet or state
+/// medium cited within [`OUTLET_REACH`] bytes ("the agency" only a news
+/// agency's, "the state agency" only a state medium's); otherwise they stay
+/// what the rules found (see [`outlet_pointer`]), an outlet named only "The"
+/// taking its description ("The newspaper") as its source.
 ///
 /// "It said" takes the category and source of the last institution, outlet,
 /// state medium or document cited, if that ends within [`IT_REACH`] bytes
@@ -475,8 +553,9 @@ fn resolve_pronouns(
                         Newsroom::StateMedium => f.category == "state-media",
                     }
             });
-            if let Some(a) = near {
-                adopt(&mut findings, i, a);
+            match near {
+                Some(a) => adopt_newsroom(&mut findings, i, a, text),
+                None => name_unnamed_newsroom(&mut findings[i], text),
             }
         }
         if matches!(
@@ -810,6 +889,36 @@ mod tests {
         assert_eq!(
             got[1],
             ("other-outlet".into(), Some("The Irish Times".into()))
+        );
+        // With none in reach, its source is what it calls itself, not "The".
+        let got = outlets("The newspaper said no bonus was paid.");
+        assert_eq!(got, [("other-outlet".into(), Some("The newspaper".into()))]);
+        // A press review's "The paper says" is the paper just cited; a study's
+        // "paper" with no outlet in reach stays a document.
+        let documents = |text: &str| settled_by("document-says", text);
+        let got = documents("The Guardian reported the deal. The paper says the mayor resigned.");
+        assert_eq!(got, [("other-outlet".into(), Some("The Guardian".into()))]);
+        let got = documents("The paper says urchins recovered within four years.");
+        assert_eq!(got, [("document-source".into(), None)]);
+    }
+
+    #[test]
+    fn a_newsroom_named_again_reads_as_the_newsroom_in_the_report() {
+        let auditor = crate::Auditor::builtin().unwrap();
+        let text = "Reuters reported the deal on Monday. The agency said the mayor had resigned.";
+        let doc = Document::from_text("t.txt", text.to_string(), Format::Text);
+        let seg = crate::text::segment(&doc.text);
+        let found = find(&auditor.rules, &doc, &seg);
+        let again = found
+            .iter()
+            .find(|f| f.rule == "named-institution")
+            .expect("the agency is found");
+        let reuters = found.iter().find(|f| f.rule == "other-outlet").unwrap();
+        assert_eq!(again.category, "other-outlet");
+        assert_eq!(again.message, "Credited again to Reuters: The agency said");
+        assert_eq!(
+            (again.severity, again.weight, &again.advice),
+            (reuters.severity, reuters.weight, &reuters.advice)
         );
     }
 
