@@ -228,15 +228,16 @@ static PERSON_TITLE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// A person introduced with a description ("Eleanor Pask, the MP for Wensley,",
-/// "Tane Whaitiri, 58, who has fished there"): someone new in the story, and so,
-/// like a titled name, the likelier "she" after it than an unnamed source cited
-/// earlier. Two or three capitalized ASCII words; what the description opens
-/// with must not make the name a place or a body ("Port Harcourt, a city").
+/// "Tane Whaitiri, 58, who has fished there", "Montes, who rose to fame"):
+/// someone new in the story, and so, like a titled name, the likelier "she"
+/// after it than an unnamed source cited earlier. Two or three capitalized ASCII
+/// words, or one before "who"; what the description opens with must not make
+/// the name a place or a body ("Port Harcourt, a city").
 /// Names in other scripts are not read (a false miss only keeps the older
 /// reading).
 static INTRODUCED_PERSON: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?-u:\b)[A-Z][a-z]+(?:\s+[A-Z][a-z'\-]+){1,2},\s+(?:\d{1,3},\s+)?(?:the|a|an|who)(?-u:\b)",
+        r"(?-u:\b)[A-Z][a-z]+(?:(?:\s+[A-Z][a-z'\-]+){1,2},\s+(?:\d{1,3},\s+)?(?:the|a|an|who)|,\s+(?:\d{1,3},\s+)?who)(?-u:\b)",
     )
     .ok()
 });
@@ -493,13 +494,14 @@ mod tests {
     fn a_person_introduced_with_a_description_is_a_mention_a_place_is_not() {
         let text = "It is run by Eleanor Pask, the MP for Wensley. It lies near Port \
                     Harcourt, a city in the south. Tane Whaitiri, 58, who fishes there, \
-                    agreed. Acme Holdings, a Lagos-based logistics firm, did not.";
+                    agreed. Acme Holdings, a Lagos-based logistics firm, did not. Montes, \
+                    who rose to fame young, agreed.";
         let seg = crate::text::segment(text);
         let names: Vec<String> = super::person_mentions(text, &seg, &[])
             .into_iter()
             .map(|(_, n)| n)
             .collect();
-        assert_eq!(names, ["pask", "whaitiri"]);
+        assert_eq!(names, ["pask", "whaitiri", "montes"]);
     }
 
     #[test]

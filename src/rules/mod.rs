@@ -16,7 +16,7 @@ pub mod matcher;
 pub mod pack;
 mod publisher;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -493,7 +493,9 @@ fn ends_within(a: &Finding, at: usize, reach: usize) -> bool {
 /// after "a senior official said", "he added" is still anonymous. It takes the
 /// category and source of the nearest preceding singular attribution when that is
 /// anonymous and no person has been named in the narrative since; otherwise it
-/// keeps its own (on the record).
+/// keeps its own (on the record). Anonymity granted to someone the rules could
+/// not describe ("She asked not to be named because ...") counts as such an
+/// attribution, unless it was a group's ("They were granted anonymity").
 ///
 /// A role ("the engineer said") is read the same way, except that it may
 /// point back to a plural source ("the prelate" after "two prelates").
@@ -541,6 +543,17 @@ fn resolve_pronouns(
     let mut orphans: Vec<usize> = Vec::new();
     // For "the agency", "the newspaper": the last outlet or state medium cited.
     let mut last_outlet: Option<usize> = None;
+    // Sentences where the rules read an unnamed source's description.
+    let described_unnamed: HashSet<usize> = findings
+        .iter()
+        .filter(|g| {
+            g.category == "anonymous-source"
+                && g.source
+                    .as_ref()
+                    .is_some_and(|s| s.kind != SourceKind::Pronoun)
+        })
+        .filter_map(|g| g.sentence_index)
+        .collect();
     for i in 0..findings.len() {
         if let Some(want) = outlet_pointer(&findings[i], text) {
             let at = findings[i].span.map_or(0, |s| s.start);
@@ -580,6 +593,34 @@ fn resolve_pronouns(
             last_body = Some(i);
         }
         let Some(source) = &findings[i].source else {
+            // "A nurse ..., who spoke on condition of anonymity ..., said";
+            // "She asked not to be named because ...": anonymity granted, with
+            // no description the rules could read, is still the person the
+            // next "she said" quotes. Unless the sentence also has an unnamed
+            // source the rules did read, which then decides (a plural
+            // "officials" is no "she").
+            let described = findings[i]
+                .sentence_index
+                .is_some_and(|s| described_unnamed.contains(&s));
+            if findings[i].category == "anonymous-source" && !described {
+                // "They were granted anonymity": a group, no "she".
+                let plural = match (findings[i].sentence, findings[i].span) {
+                    (Some(sent), Some(span)) => text
+                        .get(sent.start..span.end)
+                        .unwrap_or_default()
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|w| {
+                            ["they", "them", "their", "were", "both", "neither"]
+                                .iter()
+                                .any(|p| w.eq_ignore_ascii_case(p))
+                        }),
+                    _ => false,
+                };
+                if !plural {
+                    last = Some(i);
+                }
+                last_any = Some(i);
+            }
             continue;
         };
         if source.kind != SourceKind::Pronoun {
@@ -847,6 +888,25 @@ mod tests {
             .is_empty()
         );
         assert!(pronouns("It said it had notified the regulator.").is_empty());
+    }
+
+    #[test]
+    fn she_said_after_anonymity_granted_stays_anonymous_unless_a_group_was() {
+        // The description is too long for the rules to read as a source; the
+        // anonymity granted still tells who "she" is.
+        let got = pronouns(
+            "A clinical officer at a dispensary in the south of Kitui County said the depot \
+             sent no antivenom. She asked not to be named because staff are barred from \
+             speaking to journalists.\n\n\"We write requisitions every fortnight,\" she said.",
+        );
+        assert_eq!(got.last().unwrap().0, "anonymous-source");
+        // "They were granted anonymity" is a group: the next "he" is not one.
+        let got = pronouns(
+            "The plan would extend funding, the people said. They were granted anonymity to \
+             describe private talks. Asked about it on Tuesday, he said only that all options \
+             were open.",
+        );
+        assert_eq!(got.last().unwrap().0, "named-source");
     }
 
     #[test]
