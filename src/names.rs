@@ -242,6 +242,63 @@ static INTRODUCED_PERSON: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
+/// Plurals that open a sentence as "Residents, who ...": unnamed people.
+const PEOPLE_PLURALS: &[&str] = &[
+    "residents",
+    "villagers",
+    "locals",
+    "officials",
+    "witnesses",
+    "protesters",
+    "workers",
+    "farmers",
+    "doctors",
+    "nurses",
+    "parents",
+    "students",
+    "teachers",
+    "critics",
+    "analysts",
+    "experts",
+    "neighbours",
+    "neighbors",
+    "relatives",
+    "families",
+    "survivors",
+    "soldiers",
+    "officers",
+    "investigators",
+    "prosecutors",
+    "lawyers",
+    "authorities",
+    "others",
+    "many",
+    "some",
+    "both",
+    "those",
+    "these",
+    "several",
+    "supporters",
+    "opponents",
+    "employees",
+    "staff",
+    "traders",
+    "vendors",
+    "passengers",
+    "patients",
+    "fishermen",
+    "miners",
+    "activists",
+    "sources",
+    "people",
+    "women",
+    "men",
+    "children",
+    "members",
+    "voters",
+    "customers",
+];
+
 /// What a description's head says the named thing is, when it is not a person.
 const NOT_A_PERSON: &[&str] = &[
     "capital",
@@ -314,7 +371,6 @@ const NOT_A_PERSON: &[&str] = &[
     "federation",
     "movement",
     "campaign",
-    "network",
     "platform",
     "app",
     "service",
@@ -441,7 +497,11 @@ pub(crate) fn person_mentions(text: &str, seg: &Segments, people: &[&str]) -> Me
                             .next()
                             .is_some_and(|h| NOT_A_PERSON.contains(&h))
                 });
-            if looks_like_organization(name) || described {
+            // One word before "who" may be a plural at a sentence's head
+            // ("Residents, who fled, said"): people unnamed, no mention.
+            let plural_head = !name.contains(char::is_whitespace)
+                && PEOPLE_PLURALS.contains(&name.to_lowercase().as_str());
+            if looks_like_organization(name) || described || plural_head {
                 continue;
             }
             if let Some(surname) = name.split_whitespace().last() {
@@ -495,7 +555,7 @@ mod tests {
         let text = "It is run by Eleanor Pask, the MP for Wensley. It lies near Port \
                     Harcourt, a city in the south. Tane Whaitiri, 58, who fishes there, \
                     agreed. Acme Holdings, a Lagos-based logistics firm, did not. Montes, \
-                    who rose to fame young, agreed.";
+                    who rose to fame young, agreed. Residents, who fled, did not.";
         let seg = crate::text::segment(text);
         let names: Vec<String> = super::person_mentions(text, &seg, &[])
             .into_iter()
