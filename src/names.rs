@@ -539,15 +539,19 @@ pub(crate) fn person_mentions(text: &str, seg: &Segments, people: &[&str]) -> Me
 
 #[cfg(test)]
 mod tests {
+    /// The names `person_mentions` finds in `text`, with no named sources.
+    fn mentioned(text: &str) -> Vec<String> {
+        let seg = crate::text::segment(text);
+        super::person_mentions(text, &seg, &[])
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect()
+    }
+
     #[test]
     fn titled_names_may_start_with_any_capital_letter() {
         let text = "Mr. Петров spoke. Then Dr. Éva Nagy and President Biden spoke.";
-        let seg = crate::text::segment(text);
-        let names: Vec<String> = super::person_mentions(text, &seg, &[])
-            .into_iter()
-            .map(|(_, n)| n)
-            .collect();
-        assert_eq!(names, ["петров", "éva", "biden"]);
+        assert_eq!(mentioned(text), ["петров", "éva", "biden"]);
     }
 
     #[test]
@@ -556,12 +560,7 @@ mod tests {
                     Harcourt, a city in the south. Tane Whaitiri, 58, who fishes there, \
                     agreed. Acme Holdings, a Lagos-based logistics firm, did not. Montes, \
                     who rose to fame young, agreed. Residents, who fled, did not.";
-        let seg = crate::text::segment(text);
-        let names: Vec<String> = super::person_mentions(text, &seg, &[])
-            .into_iter()
-            .map(|(_, n)| n)
-            .collect();
-        assert_eq!(names, ["pask", "whaitiri", "montes"]);
+        assert_eq!(mentioned(text), ["pask", "whaitiri", "montes"]);
     }
 
     #[test]

@@ -444,6 +444,8 @@ fn adopt_newsroom(findings: &mut [Finding], i: usize, a: usize, text: &str) {
 /// source is this description, not the capitalized "The" the outlet rule read
 /// as a name.
 fn name_unnamed_newsroom(f: &mut Finding, text: &str) {
+    // The single words of the `outlet_kind` lexicon (rules/core.toml) the
+    // outlet rule reads after "The": keep the two together.
     const NEWSROOM: &[&str] = &[
         "newspaper",
         "paper",
@@ -482,6 +484,20 @@ fn name_unnamed_newsroom(f: &mut Finding, text: &str) {
         return;
     };
     source.name = words[..=last].join(" ");
+}
+
+/// Whether anonymity finding `f` was granted to a group ("They were granted
+/// anonymity", "Both asked not to be named"): read from its sentence's start to
+/// the finding's end, so that "because they feared ..." after it does not count.
+fn granted_to_a_group(f: &Finding, text: &str) -> bool {
+    const PLURAL: &[&str] = &["they", "them", "their", "were", "both", "neither"];
+    let (Some(sentence), Some(span)) = (f.sentence, f.span) else {
+        return false;
+    };
+    text.get(sentence.start..span.end)
+        .unwrap_or_default()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| PLURAL.iter().any(|p| w.eq_ignore_ascii_case(p)))
 }
 
 /// Whether finding `a` ends at most `reach` bytes before offset `at`.
@@ -603,20 +619,7 @@ fn resolve_pronouns(
                 .sentence_index
                 .is_some_and(|s| described_unnamed.contains(&s));
             if findings[i].category == "anonymous-source" && !described {
-                // "They were granted anonymity": a group, no "she".
-                let plural = match (findings[i].sentence, findings[i].span) {
-                    (Some(sent), Some(span)) => text
-                        .get(sent.start..span.end)
-                        .unwrap_or_default()
-                        .split(|c: char| !c.is_alphanumeric())
-                        .any(|w| {
-                            ["they", "them", "their", "were", "both", "neither"]
-                                .iter()
-                                .any(|p| w.eq_ignore_ascii_case(p))
-                        }),
-                    _ => false,
-                };
-                if !plural {
+                if !granted_to_a_group(&findings[i], text) {
                     last = Some(i);
                 }
                 last_any = Some(i);
