@@ -604,6 +604,9 @@ fn resolve_pronouns(
                     | SourceKind::StateMedia
                     | SourceKind::Document
             )
+                // "Hanbit Telecom said …. It said …": a named source the
+                // ledger will file as an organization is what "it" can be.
+                || (s.kind == SourceKind::Named && names::looks_like_organization(&s.name))
         });
         if body {
             last_body = Some(i);
@@ -645,7 +648,7 @@ fn resolve_pronouns(
             }
             continue;
         }
-        if source.name == "It" {
+        if source.name.eq_ignore_ascii_case("it") {
             // "It" points back only a sentence or two, to what was cited
             // there; with nothing such in view it is dropped, not read as a
             // named source.
@@ -891,6 +894,24 @@ mod tests {
             .is_empty()
         );
         assert!(pronouns("It said it had notified the regulator.").is_empty());
+    }
+
+    #[test]
+    fn it_said_takes_a_named_organization_and_reads_at_a_sentence_end() {
+        // A name the ledger files as an organization is what "It" can be; a
+        // person's name is not.
+        let got = pronouns(
+            "Kestrel Group said on Friday that data had been stolen. It said passwords were encrypted.",
+        );
+        assert_eq!(got, [("named-source".into(), Some("Kestrel Group".into()))]);
+        assert!(pronouns("Mara Osei said the plan failed. It said the plan failed.").is_empty());
+        // Inverted at the end of a sentence, "it" is the body just cited.
+        let got = pronouns(
+            "The navy said it had seized the tanker. The vessel had changed course, it said in a statement.",
+        );
+        assert_eq!(got, [("named-source".into(), Some("The navy".into()))]);
+        // "…, it said it would" opens what was said: no attribution to "it".
+        assert!(pronouns("The ministry said the toll rose, it said it would.").is_empty());
     }
 
     #[test]
