@@ -648,7 +648,9 @@ fn resolve_pronouns(
             }
             continue;
         }
-        if source.name.eq_ignore_ascii_case("it") {
+        if source.name.eq_ignore_ascii_case("it")
+            || source.name.eq_ignore_ascii_case("the statement")
+        {
             // "It" points back only a sentence or two, to what was cited
             // there; with nothing such in view it is dropped, not read as a
             // named source.
@@ -912,6 +914,12 @@ mod tests {
         assert_eq!(got, [("named-source".into(), Some("The navy".into()))]);
         // "…, it said it would" opens what was said: no attribution to "it".
         assert!(pronouns("The ministry said the toll rose, it said it would.").is_empty());
+        // "the statement read" is the body that issued it, like "it said".
+        let got = pronouns(
+            "The club issued a statement on Monday. \u{201c}The board thanks him,\u{201d} the statement read.",
+        );
+        assert_eq!(got, [("named-source".into(), Some("The club".into()))]);
+        assert!(pronouns("\u{201c}The board thanks him,\u{201d} the statement read.").is_empty());
     }
 
     #[test]
