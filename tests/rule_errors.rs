@@ -95,6 +95,21 @@ fn invalid_regex_is_located_at_the_pattern() {
 }
 
 #[test]
+fn a_numbered_source_group_beyond_nine_is_pointed_out() {
+    let text = format!(
+        "{HEAD}[[rule]]\nid = \"kremlin-insider\"\ncategory = \"anonymous-source\"\npattern = '(?P<source>insiders) said|(?P<source10>aides) said'\nsource = {{ group = \"source\", kind = \"anonymous\" }}\nmessage = \"m\"\n"
+    );
+    let out = errors_with_builtins(&[pack("rules/newsroom.toml", &text)]);
+    assert!(out.contains("`source10` is never read"), "{out}");
+    assert!(out.contains("rules/newsroom.toml:7:11"), "{out}");
+    // source2 … source9 are read, and pass.
+    let ok = text.replace("source10", "source9");
+    let mut sources = builtin_sources();
+    sources.push(pack("rules/newsroom.toml", &ok));
+    assert!(Auditor::from_sources(&sources).is_ok());
+}
+
+#[test]
 fn unknown_lexicon_suggests_nearest() {
     let text = format!(
         "{HEAD}[[rule]]\nid = \"kremlin-insider\"\ncategory = \"anonymous-source\"\npattern = '(?i)close to the Kremlin,? {{speach}}'\nmessage = \"m\"\n"

@@ -822,6 +822,22 @@ fn compile_rule(
                         .help(format!("name a group in the pattern as (?P<{g}>…), or set `source.name` to a fixed name")),
                 );
             }
+            // Alternatives name their group `source`, `source2` … `source9`
+            // (see `named` in `finding`); `source10` or `source1` would never
+            // be read, and the finding would silently lose its source.
+            for unread in groups.iter().filter(|n| {
+                n.strip_prefix(g.as_str()).is_some_and(|d| {
+                    !d.is_empty()
+                        && d.bytes().all(|b| b.is_ascii_digit())
+                        && !(d.len() == 1 && (b'2'..=b'9').contains(&d.as_bytes()[0]))
+                })
+            }) {
+                errors.push(
+                    RuleError::at(src, def.pattern.as_ref().map_or(whole.clone(), |p| p.span()), format!("the capture group `{unread}` is never read"))
+                        .in_rule(id)
+                        .help(format!("alternatives may name their group `{g}`, `{g}2` … `{g}9`; use one of those not yet taken")),
+                );
+            }
         }
     }
     for ph in placeholders(def.message.get_ref()) {
