@@ -648,6 +648,18 @@ fn resolve_pronouns(
             }
             continue;
         }
+        if source.name == "They" && findings[i].rule == "pronoun-speaker" {
+            // "They found that …" at a sentence's head: a study's authors,
+            // the document just cited; with none in reach it is dropped.
+            let at = findings[i].span.map_or(0, |s| s.start);
+            match last_body.filter(|&a| {
+                findings[a].category == "document-source" && ends_within(&findings[a], at, IT_REACH)
+            }) {
+                Some(a) => adopt(&mut findings, i, a),
+                None => orphans.push(i),
+            }
+            continue;
+        }
         if source.name.eq_ignore_ascii_case("it")
             || source.name.eq_ignore_ascii_case("the statement")
         {
@@ -896,6 +908,20 @@ mod tests {
             .is_empty()
         );
         assert!(pronouns("It said it had notified the regulator.").is_empty());
+    }
+
+    #[test]
+    fn they_found_at_a_sentence_head_is_the_study_just_cited_or_nothing() {
+        let got = pronouns(
+            "The study, published on Monday in the Lancet, followed 40,000 adults. They found that admissions rose.",
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "document-source");
+        // After people, not a document: dropped, not a named source "They".
+        assert!(
+            pronouns("Police said they searched the house. They found the bodies in the cellar.")
+                .is_empty()
+        );
     }
 
     #[test]
