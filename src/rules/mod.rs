@@ -423,6 +423,16 @@ fn adopt(findings: &mut [Finding], i: usize, a: usize) {
 /// the report says about it (severity, weight, advice), so that it is not shown
 /// as "on-record statement by the agency, healthy" under another category.
 fn adopt_newsroom(findings: &mut [Finding], i: usize, a: usize, text: &str) {
+    adopt_pointer(findings, i, a, text);
+}
+
+/// Give finding `i`, which points back to finding `a` ("It said", "the
+/// statement read", "They found", "The agency said"), everything a reader
+/// weighs it by: category, source, severity, weight and advice, with a message
+/// that says whom it is credited to again. Left with the pointer's own text,
+/// "They call for …" after a study would read "Attribution to the last-named
+/// speaker" and advise about "he or she".
+fn adopt_pointer(findings: &mut [Finding], i: usize, a: usize, text: &str) {
     adopt(findings, i, a);
     let (severity, weight, advice) = (
         findings[a].severity,
@@ -435,7 +445,17 @@ fn adopt_newsroom(findings: &mut [Finding], i: usize, a: usize, text: &str) {
         .and_then(|s| text.get(s.start..s.end))
         .unwrap_or_default();
     let name = f.source.as_ref().map_or("", |s| s.name.as_str());
-    f.message = format!("Credited again to {name}: {matched}");
+    f.message = if name.is_empty() {
+        let what = match f.category.as_str() {
+            "document-source" => "document",
+            "other-outlet" => "outlet",
+            "state-media" => "state medium",
+            _ => "source",
+        };
+        format!("Credited again to the {what} just cited: {matched}")
+    } else {
+        format!("Credited again to {name}: {matched}")
+    };
     (f.severity, f.weight, f.advice) = (severity, weight, advice);
 }
 
@@ -655,7 +675,7 @@ fn resolve_pronouns(
             match last_body.filter(|&a| {
                 findings[a].category == "document-source" && ends_within(&findings[a], at, IT_REACH)
             }) {
-                Some(a) => adopt(&mut findings, i, a),
+                Some(a) => adopt_pointer(&mut findings, i, a, text),
                 None => orphans.push(i),
             }
             continue;
@@ -668,7 +688,7 @@ fn resolve_pronouns(
             // named source.
             let at = findings[i].span.map_or(0, |s| s.start);
             match last_body.filter(|&a| ends_within(&findings[a], at, IT_REACH)) {
-                Some(a) => adopt(&mut findings, i, a),
+                Some(a) => adopt_pointer(&mut findings, i, a, text),
                 None => orphans.push(i),
             }
             continue;
@@ -912,11 +932,23 @@ mod tests {
 
     #[test]
     fn they_found_at_a_sentence_head_is_the_study_just_cited_or_nothing() {
-        let got = pronouns(
-            "The study, published on Monday in the Lancet, followed 40,000 adults. They found that admissions rose.",
-        );
+        let text = "The study, published on Monday in the Lancet, followed 40,000 adults. They found that admissions rose.";
+        let got = pronouns(text);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].0, "document-source");
+        // It reads as the document it points to, not as a person's pronoun.
+        let auditor = crate::Auditor::builtin().unwrap();
+        let doc = Document::from_text("t.txt", text.to_string(), Format::Text);
+        let seg = crate::text::segment(&doc.text);
+        let they = find(&auditor.rules, &doc, &seg)
+            .into_iter()
+            .find(|f| f.rule == "pronoun-speaker")
+            .unwrap();
+        assert_eq!(
+            they.message,
+            "Credited again to the document just cited: They found"
+        );
+        assert!(!they.advice.contains("he' or 'she"), "{}", they.advice);
         // After people, not a document: dropped, not a named source "They".
         assert!(
             pronouns("Police said they searched the house. They found the bodies in the cellar.")
