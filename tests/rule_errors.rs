@@ -83,11 +83,17 @@ fn wrong_value_type() {
     snap!("error-wrong-type", out);
 }
 
+/// A pack with one rule, `kremlin-insider`, whose remaining lines are `rest`
+/// (the pattern on the pack's line 7).
+fn kremlin_rule(rest: &str) -> String {
+    format!(
+        "{HEAD}[[rule]]\nid = \"kremlin-insider\"\ncategory = \"anonymous-source\"\n{rest}message = \"m\"\n"
+    )
+}
+
 #[test]
 fn invalid_regex_is_located_at_the_pattern() {
-    let text = format!(
-        "{HEAD}[[rule]]\nid = \"kremlin-insider\"\ncategory = \"anonymous-source\"\npattern = '(?i)(?P<source>person close to the Kremlin'\nmessage = \"m\"\n"
-    );
+    let text = kremlin_rule("pattern = '(?i)(?P<source>person close to the Kremlin'\n");
     let out = errors_with_builtins(&[pack("rules/newsroom.toml", &text)]);
     assert!(out.contains("unclosed group"), "{out}");
     assert!(out.contains("rules/newsroom.toml:7:11"), "{out}");
@@ -96,12 +102,13 @@ fn invalid_regex_is_located_at_the_pattern() {
 
 #[test]
 fn a_numbered_source_group_beyond_nine_is_pointed_out() {
-    let text = format!(
-        "{HEAD}[[rule]]\nid = \"kremlin-insider\"\ncategory = \"anonymous-source\"\npattern = '(?P<source>insiders) said|(?P<source10>aides) said'\nsource = {{ group = \"source\", kind = \"anonymous\" }}\nmessage = \"m\"\n"
+    let text = kremlin_rule(
+        "pattern = '(?P<source>insiders) said|(?P<source10>aides) said'\nsource = { group = \"source\", kind = \"anonymous\" }\n",
     );
     let out = errors_with_builtins(&[pack("rules/newsroom.toml", &text)]);
     assert!(out.contains("`source10` is never read"), "{out}");
     assert!(out.contains("rules/newsroom.toml:7:11"), "{out}");
+    snap!("error-unread-source-group", out);
     // source2 … source9 are read, and pass.
     let ok = text.replace("source10", "source9");
     let mut sources = builtin_sources();
