@@ -266,11 +266,15 @@ pub fn score(model: &ScoringModel, findings: &[Finding], seg: &Segments) -> Scor
     // among equals). Decaying in document order instead let one more softened
     // finding early in the article push its rule's unsoftened ones down the
     // decay and lower the total: an extra unnamed source could raise the score.
-    let mut by_rule: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Within each rule *and category*: a pointer ("They call for …" after a
+    // study) takes its antecedent's category and weight, and ranked among the
+    // rule's other category it pushed those down the decay, so one more
+    // document cited lowered the named sources' credit.
+    let mut by_rule: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
         // A shadowed finding takes no place in its rule's decay.
         if !shadowed[i] {
-            by_rule.entry(&f.rule).or_default().push(i);
+            by_rule.entry((&f.rule, &f.category)).or_default().push(i);
         }
     }
     let mut decayed = vec![0.0; findings.len()];
@@ -452,6 +456,30 @@ min = 0
         let s = score(&model(), &f, &seg);
         assert_eq!(s.finding_points[0], -4.0);
         assert_eq!(s.finding_points[2], -8.0);
+    }
+
+    #[test]
+    fn a_finding_of_another_category_takes_no_place_in_a_rules_decay() {
+        // One rule's findings in two categories: the named ones decay among
+        // themselves, and a heavier anonymous one beside them does not push
+        // them down (it used to: 4·0.5 + 4·0.25 = 3 instead of 4 + 2 = 6).
+        let seg = segment("One. Two. Three.");
+        let named = vec![
+            finding("pronoun", "named-source", 4.0, 0),
+            finding("pronoun", "named-source", 4.0, 1),
+        ];
+        let mut with = named.clone();
+        with.push(finding("pronoun", "anonymous-source", 8.0, 2));
+        let credit = |f: &[Finding]| -> f64 {
+            score(&model(), f, &seg)
+                .finding_points
+                .iter()
+                .filter(|p| **p > 0.0)
+                .sum()
+        };
+        assert_eq!(credit(&named), 6.0);
+        assert_eq!(credit(&with), 6.0);
+        assert_eq!(score(&model(), &with, &seg).finding_points[2], -8.0);
     }
 
     #[test]
