@@ -3,7 +3,7 @@
 //!
 //! The model: start from `base`; each finding is worth its rule's weight, shrunk
 //! by any `soften` entry that applies (a stated reason for anonymity nearby),
-//! then by `decay` for each finding of the same rule worth as much or more that
+//! then by `decay` for each finding of the same rule and category worth as much or more that
 //! counted before it (the tenth "officials said" tells an editor less than the
 //! first; ranking by worth keeps one more finding from ever lowering the
 //! rule's total); categories that
@@ -75,7 +75,7 @@ pub struct GradeDef {
 pub struct ScoringDef {
     /// Score before any finding counts.
     pub base: f64,
-    /// Each repeat of the same rule counts this much of the previous one.
+    /// Each repeat of the same rule (within one category) counts this much of the previous one.
     #[serde(default = "one")]
     pub decay: f64,
     /// How each category counts; unlisted categories deduct without a cap.
