@@ -3,12 +3,12 @@
 //!
 //! The model: start from `base`; each finding is worth its rule's weight, shrunk
 //! by any `soften` entry that applies (a stated reason for anonymity nearby),
-//! then by `decay` for each finding of the same rule and category worth as much or more that
-//! counted before it (the tenth "officials said" tells an editor less than the
-//! first; ranking by worth keeps one more finding from ever lowering the
-//! rule's total); categories that
-//! `credit` add their points and categories that `deduct` subtract them, each up
-//! to its `cap`. The total is clamped to 0–100 and rounded.
+//! then by `decay` for each finding of the same rule and category worth as
+//! much or more that counted before it (the tenth "officials said" tells an
+//! editor less than the first; ranking by worth keeps one more finding from
+//! ever lowering the rule's total in a category); categories that `credit` add
+//! their points and categories that `deduct` subtract them, each up to its
+//! `cap`. The total is clamped to 0–100 and rounded.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -75,7 +75,8 @@ pub struct GradeDef {
 pub struct ScoringDef {
     /// Score before any finding counts.
     pub base: f64,
-    /// Each repeat of the same rule (within one category) counts this much of the previous one.
+    /// Each repeat of the same rule in the same category counts this much of the
+    /// previous one.
     #[serde(default = "one")]
     pub decay: f64,
     /// How each category counts; unlisted categories deduct without a cap.
@@ -270,15 +271,15 @@ pub fn score(model: &ScoringModel, findings: &[Finding], seg: &Segments) -> Scor
     // study) takes its antecedent's category and weight, and ranked among the
     // rule's other category it pushed those down the decay, so one more
     // document cited lowered the named sources' credit.
-    let mut by_rule: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    let mut chains: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
         // A shadowed finding takes no place in its rule's decay.
         if !shadowed[i] {
-            by_rule.entry((&f.rule, &f.category)).or_default().push(i);
+            chains.entry((&f.rule, &f.category)).or_default().push(i);
         }
     }
     let mut decayed = vec![0.0; findings.len()];
-    for indices in by_rule.values_mut() {
+    for indices in chains.values_mut() {
         indices.sort_by(|&a, &b| undecayed[b].total_cmp(&undecayed[a]).then(a.cmp(&b)));
         let mut factor = 1.0;
         for &i in indices.iter() {

@@ -418,20 +418,13 @@ fn adopt(findings: &mut [Finding], i: usize, a: usize) {
     findings[i].source = source;
 }
 
-/// Finding `i` names again the newsroom of finding `a` ("The agency said" after
-/// "Reuters reported"): it takes `a`'s category and source, and with them what
-/// the report says about it (severity, weight, advice), so that it is not shown
-/// as "on-record statement by the agency, healthy" under another category.
-fn adopt_newsroom(findings: &mut [Finding], i: usize, a: usize, text: &str) {
-    adopt_pointer(findings, i, a, text);
-}
-
 /// Give finding `i`, which points back to finding `a` ("It said", "the
-/// statement read", "They found", "The agency said"), everything a reader
-/// weighs it by: category, source, severity, weight and advice, with a message
-/// that says whom it is credited to again. Left with the pointer's own text,
-/// "They call for …" after a study would read "Attribution to the last-named
-/// speaker" and advise about "he or she".
+/// statement read", "They found", "The agency said" after "Reuters
+/// reported"), everything a reader weighs it by: category, source, severity,
+/// weight and advice, with a message that says whom it is credited to again.
+/// Left with the pointer's own text, "The agency said" under another category
+/// would still read "on-record statement, healthy", and "They call for …"
+/// after a study "Attribution to the last-named speaker".
 fn adopt_pointer(findings: &mut [Finding], i: usize, a: usize, text: &str) {
     adopt(findings, i, a);
     let (severity, weight, advice) = (
@@ -603,7 +596,7 @@ fn resolve_pronouns(
                     }
             });
             match near {
-                Some(a) => adopt_newsroom(&mut findings, i, a, text),
+                Some(a) => adopt_pointer(&mut findings, i, a, text),
                 None => name_unnamed_newsroom(&mut findings[i], text),
             }
         }
@@ -668,26 +661,23 @@ fn resolve_pronouns(
             }
             continue;
         }
-        if source.name == "They" && findings[i].rule == "pronoun-speaker" {
-            // "They found that …" at a sentence's head: a study's authors,
-            // the document just cited; with none in reach it is dropped.
-            let at = findings[i].span.map_or(0, |s| s.start);
-            match last_body.filter(|&a| {
-                findings[a].category == "document-source" && ends_within(&findings[a], at, IT_REACH)
-            }) {
-                Some(a) => adopt_pointer(&mut findings, i, a, text),
-                None => orphans.push(i),
-            }
-            continue;
-        }
-        if source.name.eq_ignore_ascii_case("it")
+        // "They found that …", capitalized: the rule reads it only at a
+        // sentence's head with a verb of research, so it is a study's authors
+        // and points back to a document; ", they said," below is a group.
+        let study_authors = source.name == "They";
+        if study_authors
+            || source.name.eq_ignore_ascii_case("it")
             || source.name.eq_ignore_ascii_case("the statement")
         {
             // "It" points back only a sentence or two, to what was cited
             // there; with nothing such in view it is dropped, not read as a
             // named source.
             let at = findings[i].span.map_or(0, |s| s.start);
-            match last_body.filter(|&a| ends_within(&findings[a], at, IT_REACH)) {
+            let antecedent = last_body.filter(|&a| {
+                ends_within(&findings[a], at, IT_REACH)
+                    && (!study_authors || findings[a].category == "document-source")
+            });
+            match antecedent {
                 Some(a) => adopt_pointer(&mut findings, i, a, text),
                 None => orphans.push(i),
             }
