@@ -124,7 +124,8 @@ fn corpus(bencher: divan::Bencher, threads: usize) {
 mod compile {
     use super::*;
 
-    /// As the command line loads them: each regex is compiled on first use.
+    /// As the command line loads them: the matcher's twins and pieces are
+    /// compiled while loading, each rule's own regex on first use.
     #[divan::bench(sample_count = 10)]
     fn builtin_packs() -> RuleSet {
         RuleSet::load(&builtin_sources(), &sourcing::scoring_base()).unwrap()

@@ -16,6 +16,7 @@
 //! articles).
 use regex_automata::meta::Regex;
 use sourcing::input::{Document, Format};
+use sourcing::rules::matcher::Engine;
 use sourcing::text::Span;
 
 /// Bytes of a regex, its new cache and its cache after the articles.
@@ -43,9 +44,12 @@ fn main() {
     let ascii_words = |s: &str| !s.chars().any(|c| !c.is_ascii() && c.is_alphanumeric());
     let mut rows = Vec::new();
     for (i, rule) in auditor.rules.rules.iter().enumerate() {
-        let twin = scan.regex(i, rule, whole).as_str();
-        let own = measure(rule.regex.as_str(), &docs, &segs, |_| true);
-        let fast = measure(twin, &docs, &segs, ascii_words);
+        let own = compile(rule.regex.as_str());
+        let fast = match scan.regex(i, rule, whole) {
+            Engine::Derived(twin) => measure(twin, &docs, &segs, ascii_words),
+            Engine::Own(_) => measure(&own, &docs, &segs, ascii_words),
+        };
+        let own = measure(&own, &docs, &segs, |_| true);
         rows.push((rule.id.clone(), own, fast));
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.1.2));
@@ -75,21 +79,25 @@ fn main() {
     );
 }
 
-/// Memory of `pattern` compiled as `sourcing` compiles it: the regex, its cache
-/// when new, and its cache after searching the sentences `keep` selects.
+/// `pattern` compiled as `sourcing` compiles it.
+fn compile(pattern: &str) -> Regex {
+    let config = Regex::config()
+        .nfa_size_limit(Some(16 << 20))
+        .hybrid_cache_capacity(32 << 20);
+    Regex::builder()
+        .configure(config)
+        .build(pattern)
+        .expect("a built-in pattern compiles")
+}
+
+/// Memory of `re`: the regex, its cache when new, and its cache after
+/// searching the sentences `keep` selects.
 fn measure(
-    pattern: &str,
+    re: &Regex,
     docs: &[Document],
     segs: &[sourcing::text::Segments],
     keep: impl Fn(&str) -> bool,
 ) -> Memory {
-    let config = Regex::config()
-        .nfa_size_limit(Some(16 << 20))
-        .hybrid_cache_capacity(32 << 20);
-    let re = Regex::builder()
-        .configure(config)
-        .build(pattern)
-        .expect("a built-in pattern compiles");
     let mut cache = re.create_cache();
     let new = cache.memory_usage();
     let mut caps = re.create_captures();

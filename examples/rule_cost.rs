@@ -80,13 +80,16 @@ fn main() {
         for (i, rule) in auditor.rules.rules.iter().enumerate() {
             let t = Instant::now();
             let (mut n, mut c) = (0, 0);
+            let mut groups = Vec::new();
             for ((d, scan), units) in docs.iter().zip(&scans).zip(&units) {
                 for u in scan.candidates(i, units) {
                     c += 1;
-                    n += scan
-                        .regex(i, rule, u)
-                        .find_iter(&d.text[u.start..u.end])
-                        .count();
+                    scan.regex(i, rule, u).each_match(
+                        &d.text[u.start..u.end],
+                        u.start,
+                        &mut groups,
+                        |_| n += 1,
+                    );
                 }
             }
             println!("{:32} {:>12?} {c:>6} {n:>6}", rule.id, t.elapsed());
@@ -174,17 +177,20 @@ fn stages(auditor: &Auditor, docs: &[Document], bytes: usize) {
                 rules::Scope::Paragraph => &seg.paragraphs[..],
                 rules::Scope::Document => continue,
             };
+            let mut groups = Vec::new();
             for u in scan.candidates(i, units) {
                 let re = scan.regex(i, rule, u);
                 let unit = &d.text[u.start..u.end];
                 cands += 1;
                 let c = Instant::now();
-                let hit = scan.filter(i, rule, u).shortest_match(unit).is_some();
+                let hit = scan.filter(i, rule, u).is_match(unit);
                 reject_t += c.elapsed();
                 if hit {
                     matched += 1;
                     let c = Instant::now();
-                    std::hint::black_box(re.captures_iter(unit).count());
+                    let mut n = 0;
+                    re.each_match(unit, u.start, &mut groups, |_| n += 1);
+                    std::hint::black_box(n);
                     caps_t += c.elapsed();
                 }
             }
@@ -204,7 +210,7 @@ fn stages(auditor: &Auditor, docs: &[Document], bytes: usize) {
             for ((d, scan), units) in docs.iter().zip(&scans).zip(&units) {
                 for u in scan.candidates(i, units) {
                     let re = scan.filter(i, rule, u);
-                    hits += re.shortest_match(&d.text[u.start..u.end]).is_some() as usize;
+                    hits += re.is_match(&d.text[u.start..u.end]) as usize;
                 }
             }
         }

@@ -449,10 +449,9 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     // Start-up compiles the rules on the workers too (it is most of the time
-    // a one-article run takes), twins included.
+    // a one-article run takes), the matcher's twins and pieces included.
     let setup = pool.install(|| packs::setup(&args.rules))?;
     let auditor = setup.auditor;
-    pool.install(|| auditor.rules.matcher().prepare(&auditor.rules.rules));
     // Flags win over sourcing.toml's [audit] defaults.
     let defaults = setup.config.map(|c| c.file.audit).unwrap_or_default();
     let format = args

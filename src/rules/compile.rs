@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 
-use regex::{Captures, Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder};
 
 use crate::rules::error::{RuleError, nearest};
 use crate::rules::expr::{self, Expr};
@@ -1012,15 +1012,17 @@ pub(crate) struct MatchCache {
 
 impl CompiledRule {
     /// Turn one regex match into a finding, or `None` if a condition rejects it.
+    /// `groups` holds where each capture group lies in `text`, by number.
     pub(crate) fn finding(
         &self,
         text: &str,
         seg: &Segments,
         unit: Span,
         span: Span,
-        caps: &Captures<'_>,
+        groups: &[Option<Span>],
         cache: &mut MatchCache,
     ) -> Option<Finding> {
+        let caps = |i: usize| groups.get(i).copied().flatten();
         if seg.in_furniture(span.start) {
             return None;
         }
@@ -1035,7 +1037,7 @@ impl CompiledRule {
                 if !rest.bytes().all(|b| b.is_ascii_digit()) {
                     return None;
                 }
-                caps.get(i).map(|m| unit.start + m.start())
+                caps(i).map(|m| m.start)
             })
         };
         let start = mark("start")
@@ -1112,14 +1114,12 @@ impl CompiledRule {
                             Some(c) => n.strip_suffix(c) == Some(name),
                         })
                     })?;
-                    caps.get(i)
+                    caps(i)
                 })
         };
-        let group = |name: &str| named(name).map(|m| clean(m.as_str()));
+        let group = |name: &str| named(name).map(|m| clean(&text[m.start..m.end]));
         // Where the named group sits in the text, for `overridden_by`.
-        let group_span = |name: &str| {
-            named(name).map(|m| Span::new(unit.start + m.start(), unit.start + m.end()))
-        };
+        let group_span = named;
         let source = self.source.as_ref().and_then(|s| {
             let name = s.name.clone().or_else(|| group(&s.group))?;
             if name.is_empty() {

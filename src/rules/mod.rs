@@ -240,43 +240,47 @@ fn match_rule(
 ) {
     let mut cache = compile::MatchCache::default();
     let mut pieces = Vec::new();
+    let mut groups = Vec::new();
     for unit in scan.candidates(order, units) {
         let unit_text = &text[unit.start..unit.end];
-        let mut emit = |caps: &regex::Captures<'_>| {
-            let Some(m) = caps.get(0).filter(|m| !m.is_empty()) else {
+        let mut emit = |groups: &[Option<Span>]| {
+            let Some(span) = groups
+                .first()
+                .copied()
+                .flatten()
+                .filter(|m| m.start < m.end)
+            else {
                 return;
             };
-            let span = Span::new(unit.start + m.start(), unit.start + m.end());
-            if let Some(f) = rule.finding(text, seg, unit, span, caps, &mut cache) {
+            if let Some(f) = rule.finding(text, seg, unit, span, groups, &mut cache) {
                 found.push((order, f));
             }
         };
         // A rule with several alternatives searches each apart (see
         // `matcher::Piece`), where the unit allows it.
-        if scan.pieces(order, rule, unit, &mut pieces).is_some() {
-            pieces.retain(|re| re.shortest_match(unit_text).is_some());
+        if scan.pieces(order, unit, &mut pieces).is_some() {
+            pieces.retain(|re| re.is_match(unit_text));
             if pieces.is_empty() {
                 continue;
             }
             if let Some(all) = matcher::each_match(&pieces, unit_text) {
-                all.iter().for_each(&mut emit);
+                for caps in &all {
+                    matcher::spans_of(caps, unit.start, &mut groups);
+                    emit(&groups);
+                }
                 continue;
             }
         }
         // Most candidate units hold no match: a forward-only search on the lazy
         // DFA rejects them without the reverse search and capture engines a full
         // match needs, and without allocating.
-        if scan
-            .filter(order, rule, unit)
-            .shortest_match(unit_text)
-            .is_none()
-        {
+        if !scan.filter(order, rule, unit).is_match(unit_text) {
             continue;
         }
         // Only now: for a unit the ASCII twin cannot search, this may compile
         // the rule's own regex.
-        let regex = scan.regex(order, rule, unit);
-        regex.captures_iter(unit_text).for_each(|caps| emit(&caps));
+        scan.regex(order, rule, unit)
+            .each_match(unit_text, unit.start, &mut groups, &mut emit);
     }
 }
 
