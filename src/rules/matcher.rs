@@ -685,7 +685,14 @@ fn build(hir: &Hir) -> Option<Derived> {
         .match_kind(regex_automata::MatchKind::LeftmostFirst)
         .utf8_empty(true)
         .nfa_size_limit(Some(crate::rules::compile::REGEX_SIZE_LIMIT))
-        .hybrid_cache_capacity(crate::rules::compile::DFA_SIZE_LIMIT);
+        .hybrid_cache_capacity(crate::rules::compile::DFA_SIZE_LIMIT)
+        // A derived regex searches a unit its rule's literals were already
+        // found in, so a prefilter for them would only search again: it was
+        // 15 of the 21 KB of a phrase rule's twin. The one-pass DFA (28 of
+        // the 63 KB of that rule's own regex) serves captures only of the few
+        // one-pass patterns.
+        .onepass(false)
+        .auto_prefilter(false);
     meta::Builder::new()
         .configure(config)
         .build_from_hir(hir)
