@@ -30,7 +30,9 @@ pub(crate) const DFA_SIZE_LIMIT: usize = 32 * 1024 * 1024;
 /// packs, which the test suite compiles, it is compiled on first use instead:
 /// on English text the matcher runs the rules' ASCII twins, so a run over one
 /// article needs few of them or none, and compiling them all was half of
-/// start-up.
+/// start-up. A user's pattern is compiled while loading to check it, then
+/// let go for the same reason; it is compiled again at once only when the
+/// matcher has no twin for its rule.
 #[derive(Debug, Clone)]
 pub struct RuleRegex {
     pattern: String,
@@ -57,7 +59,8 @@ impl RuleRegex {
     /// # Panics
     ///
     /// If a deferred pattern does not compile. Only the built-in packs are
-    /// deferred, and the tests compile every one of their patterns; were one
+    /// deferred, and the tests compile every one of their patterns (a user's
+    /// pattern is deferred only after it compiled while loading); were one
     /// broken anyway, the run stops with an internal error rather than silently
     /// dropping a rule or one of its conditions.
     pub fn get(&self) -> &Regex {
@@ -373,7 +376,16 @@ impl RuleSet {
         }
 
         if errors.is_empty() {
-            set.matcher();
+            // A rule without a twin runs its own regex on every unit: compile
+            // those now, in parallel, rather than one by one in the first
+            // document.
+            let matcher = set.matcher();
+            set.rules.par_iter().enumerate().for_each(|(i, rule)| {
+                if !matcher.has_twin(i) {
+                    rule.regex.get();
+                }
+            });
+            drop(matcher);
             Ok(set)
         } else {
             Err(errors)
@@ -764,9 +776,13 @@ fn compile_rule(
         let regex = match deferred {
             Some(groups) => (RuleRegex::deferred(expanded.clone()), groups),
             None => {
+                // Compiled to report a wrong pattern here, then let go: the
+                // matcher's twin searches English text instead (see
+                // `RuleRegex`), and held, the regexes of a pack of 1,000
+                // phrase rules took about 150 MB.
                 let re = build_located(src, id, "pattern", span, &written, &expanded)?;
                 let groups = re.capture_names().map(|n| n.map(String::from)).collect();
-                (RuleRegex::compiled(re), groups)
+                (RuleRegex::deferred(expanded.clone()), groups)
             }
         };
         Ok((written, expanded, regex))
@@ -1425,22 +1441,32 @@ mod deferred_tests {
         assert!(!audit("محمود عباس, a senior official, said the talks stalled.").is_empty());
         let n = patterns(&builtin.rules);
         assert!(n > 0 && n < builtin.rules.rules.len(), "{n}");
-        // The same packs given as a user's files compile everything at once,
-        // so that a wrong pattern is reported while loading.
+        // The same packs given as a user's files compile everything while
+        // loading, so that a wrong pattern is reported there. The conditions
+        // stay compiled; a rule's own pattern only where no twin searches
+        // English text instead of it.
         let mut user = crate::rules::builtin_sources();
         for src in &mut user {
             src.path = src.path.replace("<built-in>/", "my-packs/");
         }
+        let kept = |loaded: &RuleSet| {
+            let matcher = loaded.matcher();
+            let untwinned = (0..loaded.rules.len()).filter(|&i| !matcher.has_twin(i));
+            let conditions = loaded.rules.iter().flat_map(regexes).count() - loaded.rules.len();
+            (conditions, untwinned.count())
+        };
         let loaded = RuleSet::load(&user, &crate::scoring_base()).unwrap();
-        let all = loaded.rules.iter().flat_map(regexes).count();
-        assert!(all > loaded.rules.len(), "near, unless and reject too");
-        assert_eq!(compiled(&loaded), all);
+        let (conditions, untwinned) = kept(&loaded);
+        assert!(conditions > 0, "near, unless and reject");
+        assert!(untwinned * 4 < loaded.rules.len(), "{untwinned}");
+        assert_eq!(compiled(&loaded), conditions + untwinned);
+        assert_eq!(patterns(&loaded), untwinned);
         // So are the built-in packs out of their order: what a pattern expands
         // to was only checked as shipped.
         let mut reordered = crate::rules::builtin_sources();
         reordered.swap(0, 1);
         let loaded = RuleSet::load(&reordered, &crate::scoring_base()).unwrap();
-        assert_eq!(compiled(&loaded), all);
+        assert_eq!(compiled(&loaded), conditions + untwinned);
     }
 
     #[test]

@@ -360,6 +360,14 @@ impl Matcher {
         self.ids.len() == rules.len() && self.ids.iter().zip(rules).all(|(a, r)| *a == r.id)
     }
 
+    /// Whether rule number `index` has a twin or pieces that search units
+    /// without non-ASCII word characters instead of its own regex.
+    pub fn has_twin(&self, index: usize) -> bool {
+        self.rules
+            .get(index)
+            .is_some_and(|f| !f.pieces.is_empty() || f.ascii.get().is_some_and(Option::is_some))
+    }
+
     /// How many rules run only where their literals occur.
     pub fn prefiltered(&self) -> usize {
         self.rules.iter().filter(|r| r.prefiltered).count()
