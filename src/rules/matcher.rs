@@ -174,7 +174,7 @@ pub struct Scan<'m> {
     matcher: &'m Matcher,
     /// Per slot (one literal set of one rule), the spans of its literals in the
     /// document, sorted by start.
-    hits: Vec<Vec<Span>>,
+    hits: Hits,
     /// Byte offsets of non-ASCII word characters in the document, in order.
     unicode_words: Vec<usize>,
     /// The script of each of `unicode_words` (see [`Scripts::of`]).
@@ -380,18 +380,16 @@ impl Matcher {
 
     /// Scan a document once for every rule's literals.
     pub fn scan(&self, text: &str) -> Scan<'_> {
-        let mut hits: Vec<Vec<Span>> = vec![Vec::new(); self.slot_count];
+        let mut found: Vec<(u32, Span)> = Vec::new();
         if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(text) {
                 let span = Span::new(m.start(), m.end());
                 for &slot in &self.literal_slots[m.pattern().as_usize()] {
-                    hits[slot as usize].push(span);
+                    found.push((slot, span));
                 }
             }
-            for h in &mut hits {
-                h.sort_unstable_by_key(|s| (s.start, s.end));
-            }
         }
+        let hits = Hits::new(found, self.slot_count);
         let (mut unicode_words, mut scripts, mut blind) = (Vec::new(), Vec::new(), Vec::new());
         if !text.is_ascii() {
             let ranges = self.blind.ranges();
@@ -425,14 +423,18 @@ impl Scan<'_> {
         units: &'a [Span],
     ) -> impl Iterator<Item = Span> + 'a {
         let fast = &self.matcher.rules[rule];
-        let slots: &'a [Vec<Span>] = &self.hits[fast.slots.clone()];
+        let mut slots: [&'a [Span]; MAX_SETS] = [&[]; MAX_SETS];
+        for (to, slot) in slots.iter_mut().zip(fast.slots.clone()) {
+            *to = self.hits.slot(slot);
+        }
+        let count = fast.slots.len().min(MAX_SETS);
         // Per slot, the first hit that may still lie in a unit (units come in order).
         let mut next = [0usize; MAX_SETS];
         units.iter().copied().filter(move |unit| {
             if !fast.prefiltered || !self.literals_hold(*unit) {
                 return true;
             }
-            slots.iter().zip(&mut next).all(|(hits, next)| {
+            slots[..count].iter().zip(&mut next).all(|(hits, next)| {
                 while *next < hits.len() && hits[*next].start < unit.start {
                     *next += 1;
                 }
@@ -469,7 +471,7 @@ impl Scan<'_> {
 
     /// Whether every slot among `slots` has a literal inside `unit`.
     fn holds_all(&self, slots: std::ops::Range<usize>, unit: Span) -> bool {
-        self.hits[slots].iter().all(|hits| {
+        slots.map(|slot| self.hits.slot(slot)).all(|hits| {
             first_inside(
                 &hits[hits.partition_point(|h| h.start < unit.start)..],
                 unit,
@@ -530,6 +532,43 @@ impl Scan<'_> {
     /// unit has none of the characters the literals leave out.
     fn literals_hold(&self, unit: Span) -> bool {
         none_inside(&self.blind, unit)
+    }
+}
+
+/// The literals a scan found, by slot: one buffer for every slot instead of a
+/// vector each, which cost a few hundred allocations per document.
+#[derive(Debug)]
+struct Hits {
+    /// Where each slot's part of `spans` starts; the last entry is the end.
+    starts: Vec<u32>,
+    /// The spans, by slot and then by start.
+    spans: Vec<Span>,
+}
+
+impl Hits {
+    /// Group `found` (slot, span) pairs into `slots` slots.
+    fn new(mut found: Vec<(u32, Span)>, slots: usize) -> Hits {
+        found.sort_unstable_by_key(|&(slot, s)| (slot, s.start, s.end));
+        let mut starts = Vec::with_capacity(slots + 1);
+        let mut at = 0;
+        for slot in 0..=slots {
+            while at < found.len() && (found[at].0 as usize) < slot {
+                at += 1;
+            }
+            starts.push(at as u32);
+        }
+        Hits {
+            starts,
+            spans: found.into_iter().map(|(_, s)| s).collect(),
+        }
+    }
+
+    /// The spans of one slot, sorted by start.
+    fn slot(&self, slot: usize) -> &[Span] {
+        match (self.starts.get(slot), self.starts.get(slot + 1)) {
+            (Some(&a), Some(&b)) => &self.spans[a as usize..b as usize],
+            _ => &[],
+        }
     }
 }
 
@@ -1534,6 +1573,17 @@ mod tests {
         for c in ['é', 'ë', 'á', 'ñ', 'ü', 'ç', 'ğ', 'ł'] {
             assert!(!holds(&m.blind, c), "{c}");
         }
+    }
+
+    #[test]
+    fn hits_are_grouped_by_slot_and_sorted_by_start() {
+        let sp = |a: usize| Span::new(a, a + 3);
+        let hits = Hits::new(vec![(2, sp(9)), (0, sp(5)), (2, sp(1)), (0, sp(0))], 4);
+        assert_eq!(hits.slot(0), [sp(0), sp(5)]);
+        assert!(hits.slot(1).is_empty());
+        assert_eq!(hits.slot(2), [sp(1), sp(9)]);
+        assert!(hits.slot(3).is_empty() && hits.slot(4).is_empty());
+        assert!(Hits::new(Vec::new(), 0).slot(0).is_empty());
     }
 
     #[test]
