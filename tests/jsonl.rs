@@ -262,3 +262,66 @@ fn jsonl_into_output_file_equals_standard_output_and_never_overwrites_an_input()
     );
     assert_eq!(std::fs::read_to_string(&records).unwrap(), input);
 }
+
+#[test]
+fn a_config_that_disables_rules_does_not_stall_a_stream() {
+    // A config with `disable` drops the matcher built while loading. It used
+    // to be built again inside the first batch, with a once-lock held while
+    // the build ran on the thread pool; a worker waiting there took up the
+    // next batch, which asked for the matcher too, and the run hung. Records
+    // that arrive over time are what made the batches interleave.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sourcing.toml"),
+        "disable = ['state-media']\n",
+    )
+    .unwrap();
+    let mut child = sourcing()
+        .current_dir(dir.path())
+        .args(["audit", "--input", "jsonl", "--jobs", "8", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        for i in 0..40 {
+            let record = json!({"id": format!("d{i}"), "text": article(i % 3)});
+            if writeln!(stdin, "{record}")
+                .and_then(|()| stdin.flush())
+                .is_err()
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis([0, 1, 5, 20][i % 4]));
+        }
+    });
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<String>>()
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            panic!("the run did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    feeder.join().unwrap();
+    let lines = reader.join().unwrap();
+    assert!(status.success(), "{status}");
+    let ids: Vec<String> = lines
+        .iter()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].to_string())
+        .collect();
+    let expected: Vec<String> = (0..40).map(|i| format!("\"d{i}\"")).collect();
+    assert_eq!(ids, expected);
+}

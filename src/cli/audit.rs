@@ -452,6 +452,9 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
     // a one-article run takes), the matcher's twins and pieces included.
     let setup = pool.install(|| packs::setup(&args.rules))?;
     let auditor = setup.auditor;
+    // Loading built the matcher, but a config that disables rules drops it:
+    // build it again now, on every core, rather than in the first batch.
+    pool.install(|| drop(auditor.rules.matcher()));
     // Flags win over sourcing.toml's [audit] defaults.
     let defaults = setup.config.map(|c| c.file.audit).unwrap_or_default();
     let format = args

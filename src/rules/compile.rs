@@ -395,7 +395,19 @@ impl RuleSet {
     /// The single-pass prefilter for the current rules (rebuilt if `rules` was
     /// changed after loading).
     pub fn matcher(&self) -> std::borrow::Cow<'_, Matcher> {
-        let built = self.matcher.get_or_init(|| Matcher::new(&self.rules));
+        // Built before it is stored, not inside `get_or_init`: `Matcher::new`
+        // runs on the thread pool, and a worker waiting there may take up a
+        // job that asks for the matcher too. With the once-lock held through
+        // the build, that job deadlocked the run (a config with `disable`,
+        // which drops the matcher, and documents streamed in). Two threads
+        // may now build it at once; the first one stored is kept.
+        let built = match self.matcher.get() {
+            Some(built) => built,
+            None => {
+                let fresh = Matcher::new(&self.rules);
+                self.matcher.get_or_init(|| fresh)
+            }
+        };
         if built.fits(&self.rules) {
             std::borrow::Cow::Borrowed(built)
         } else {
