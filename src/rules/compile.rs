@@ -1482,6 +1482,35 @@ mod deferred_tests {
     }
 
     #[test]
+    fn a_users_pattern_is_kept_compiled_only_when_no_twin_stands_in() {
+        let pack = PackSource {
+            path: "mine.toml".into(),
+            text: "[pack]\nid = \"mine\"\n\
+                   [[rule]]\nid = \"plain\"\ncategory = \"x\"\npattern = 'said'\nmessage = \"m\"\n\
+                   [[rule]]\nid = \"bounded\"\ncategory = \"x\"\npattern = '\\bsaid\\b'\nmessage = \"m\"\n"
+                .into(),
+        };
+        let loaded = RuleSet::load(&[pack], &crate::scoring_base()).unwrap();
+        let matcher = loaded.matcher();
+        let rule = |id: &str| loaded.rules.iter().position(|r| r.id == id).unwrap();
+        let (plain, bounded) = (rule("plain"), rule("bounded"));
+        // `said` is its own ASCII twin: it runs on every unit, compiled now.
+        assert!(!matcher.has_twin(plain));
+        assert!(loaded.rules[plain].regex.compiled.get().is_some());
+        // `\bsaid\b` has a twin with ASCII boundaries: its own waits.
+        assert!(matcher.has_twin(bounded));
+        assert!(loaded.rules[bounded].regex.compiled.get().is_none());
+        // And both still match.
+        let doc = Document::from_text("t", "She said so.".into(), Format::Text);
+        let seg = crate::text::segment(&doc.text);
+        let found: Vec<String> = crate::rules::find(&loaded, &doc, &seg)
+            .into_iter()
+            .map(|f| f.rule)
+            .collect();
+        assert!(found.contains(&"plain".to_string()) && found.contains(&"bounded".to_string()));
+    }
+
+    #[test]
     fn builtin_patterns_compile_and_their_groups_are_read_right() {
         let builtin = crate::Auditor::builtin().unwrap();
         for r in &builtin.rules.rules {

@@ -1884,15 +1884,22 @@ mod tests {
         assert!(run(3).is(Engine::Derived(claimed())));
         let east = Scripts::of('习').union(Scripts::EUROPEAN);
         assert_eq!(fast.claimed.get().unwrap().0, east);
+        // The twin stored is the one made for that group: a regex compiled
+        // from the same tree is alike to the byte, the West Asian one is not.
+        let own_hir = parse(rules[i].regex.as_str()).unwrap();
+        let made_for = |s: Scripts| build(&for_scripts(&own_hir, s).unwrap()).unwrap();
+        assert_eq!(claimed().memory_usage(), made_for(east).memory_usage());
+        let west = Scripts::of('ع').union(Scripts::EUROPEAN);
+        assert_ne!(claimed().memory_usage(), made_for(west).memory_usage());
         // A copy of the matcher keeps the claim with the twin: the other
         // group still runs the own regex there.
         let copy = m.clone();
         let scan = copy.scan(text);
         assert!(scan.regex(i, &rules[i], units[2]).is(own));
-        assert!(matches!(
-            scan.regex(i, &rules[i], units[1]),
-            Engine::Derived(_)
-        ));
+        let Engine::Derived(copied) = scan.regex(i, &rules[i], units[1]) else {
+            panic!("the claimed twin")
+        };
+        assert_eq!(copied.memory_usage(), made_for(east).memory_usage());
         assert_eq!(copy.rules[i].claimed.get().unwrap().0, east);
         // Letters of the fifth group never claim: its twin is nearly the own
         // regex.
