@@ -292,7 +292,7 @@ impl Config {
         // batch would find it no longer fits and build (and compile the twins
         // of) a new one: a run with any rule disabled took 4 to 6 times as long.
         if !self.file.disable.is_empty() {
-            set.matcher = std::sync::OnceLock::new();
+            set.rules_changed();
         }
 
         if let Some(patch) = &self.file.scoring {

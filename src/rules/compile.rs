@@ -212,7 +212,8 @@ pub struct PackInfo {
 /// Every rule of every loaded pack, compiled once per run.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
-    /// Pattern rules, in load order.
+    /// Pattern rules, in load order. After adding, removing or reordering
+    /// them, call [`RuleSet::rules_changed`].
     pub rules: Vec<CompiledRule>,
     /// Document rules, in load order.
     pub document_rules: Vec<CompiledDocumentRule>,
@@ -392,8 +393,9 @@ impl RuleSet {
         }
     }
 
-    /// The single-pass prefilter for the current rules (rebuilt if `rules` was
-    /// changed after loading).
+    /// The single-pass prefilter for the current rules. If `rules` was changed
+    /// after loading without [`RuleSet::rules_changed`], every call builds a
+    /// new one, compiling every twin: correct, but slow.
     pub fn matcher(&self) -> std::borrow::Cow<'_, Matcher> {
         // Built before it is stored, not inside `get_or_init`: `Matcher::new`
         // runs on the thread pool, and a worker waiting there may take up a
@@ -413,6 +415,12 @@ impl RuleSet {
         } else {
             std::borrow::Cow::Owned(Matcher::new(&self.rules))
         }
+    }
+
+    /// Drop the matcher built for the rules as loaded, after `rules` was
+    /// changed; the next [`RuleSet::matcher`] builds one for them and keeps it.
+    pub fn rules_changed(&mut self) {
+        self.matcher = std::sync::OnceLock::new();
     }
 
     /// A pattern rule by id.
