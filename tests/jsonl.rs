@@ -13,16 +13,22 @@ fn sourcing() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sourcing"))
 }
 
-/// Run `sourcing audit ARGS` with `input` on stdin; returns stdout lines and the exit code.
-fn run(args: &[&str], input: &str) -> (Vec<String>, i32) {
-    let mut child = sourcing()
+/// Start `sourcing audit ARGS` in `dir`, its standard streams piped.
+fn spawn_audit(args: &[&str], dir: &std::path::Path) -> std::process::Child {
+    sourcing()
+        .current_dir(dir)
         .arg("audit")
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("binary runs");
+        .expect("binary runs")
+}
+
+/// Run `sourcing audit ARGS` with `input` on stdin; returns stdout lines and the exit code.
+fn run(args: &[&str], input: &str) -> (Vec<String>, i32) {
+    let mut child = spawn_audit(args, std::path::Path::new("."));
     let mut stdin = child.stdin.take().unwrap();
     let input = input.to_string();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
@@ -276,14 +282,7 @@ fn a_config_that_disables_rules_does_not_stall_a_stream() {
         "disable = ['state-media']\n",
     )
     .unwrap();
-    let mut child = sourcing()
-        .current_dir(dir.path())
-        .args(["audit", "--input", "jsonl", "--jobs", "8", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("binary runs");
+    let mut child = spawn_audit(&["--input", "jsonl", "--jobs", "8", "-"], dir.path());
     let mut stdin = child.stdin.take().unwrap();
     let feeder = std::thread::spawn(move || {
         for i in 0..40 {
@@ -297,6 +296,9 @@ fn a_config_that_disables_rules_does_not_stall_a_stream() {
             std::thread::sleep(Duration::from_millis([0, 1, 5, 20][i % 4]));
         }
     });
+    // Drained, so that the run never waits on a full pipe of warnings.
+    let mut stderr = child.stderr.take().unwrap();
+    let drain = std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
     let stdout = child.stdout.take().unwrap();
     let reader = std::thread::spawn(move || {
         BufReader::new(stdout)
@@ -316,6 +318,7 @@ fn a_config_that_disables_rules_does_not_stall_a_stream() {
         std::thread::sleep(Duration::from_millis(50));
     };
     feeder.join().unwrap();
+    drain.join().unwrap().unwrap();
     let lines = reader.join().unwrap();
     assert!(status.success(), "{status}");
     let ids: Vec<String> = lines
