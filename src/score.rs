@@ -401,6 +401,13 @@ mod tests {
         }
     }
 
+    /// One unnamed-source finding of weight 8 in each of `sentences`.
+    fn anonymous(sentences: std::ops::Range<usize>) -> Vec<Finding> {
+        sentences
+            .map(|i| finding("anon", "anonymous-source", 8.0, i))
+            .collect()
+    }
+
     fn model() -> ScoringModel {
         let def: ScoringDef = toml::from_str(
             r#"
@@ -432,11 +439,7 @@ min = 0
     #[test]
     fn decay_caps_and_grades() {
         let seg = segment("One. Two.\n\nThree.");
-        let f = vec![
-            finding("anon", "anonymous-source", 8.0, 0),
-            finding("anon", "anonymous-source", 8.0, 1),
-            finding("anon", "anonymous-source", 8.0, 2),
-        ];
+        let f = anonymous(0..3);
         let s = score(&model(), &f, &seg);
         // 8 + 4 + 2 = 14, capped at 10.
         assert_eq!(s.finding_points, vec![-8.0, -4.0, -2.0]);
@@ -490,11 +493,7 @@ min = 0
         // push the others down the decay: 4 + 8·0.5 + 8·0.25 + 8·0.125 = 11
         // against 8 + 4 + 2 = 14 without it.
         let seg = segment("One. Two.\n\nThree. Four. Five.");
-        let without = vec![
-            finding("anon", "anonymous-source", 8.0, 2),
-            finding("anon", "anonymous-source", 8.0, 3),
-            finding("anon", "anonymous-source", 8.0, 4),
-        ];
+        let without = anonymous(2..5);
         let mut with = vec![
             finding("anon", "anonymous-source", 8.0, 0),
             finding("why", "anonymity-reason", 0.0, 1),
