@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use regex::{Regex, RegexBuilder};
 
-use crate::rules::error::{RuleError, nearest};
+use crate::rules::error::{Lines, RuleError, nearest};
 use crate::rules::expr::{self, Expr};
 use crate::rules::matcher::Matcher;
 use crate::rules::pack::{
@@ -320,10 +320,11 @@ impl RuleSet {
             // Compiling the regexes is most of start-up, and rules compile
             // independently: in parallel (on the caller's thread pool, so
             // `--jobs` holds), then taken in order.
+            let lines = Lines::new(&src.text);
             let compiled: Vec<_> = file
                 .rule
                 .par_iter()
-                .map(|def| compile_rule(src, &pack_id, def, &lexicon, defer))
+                .map(|def| compile_rule((src, &lines), &pack_id, def, &lexicon, defer))
                 .collect();
             for (def, compiled) in file.rule.iter().zip(compiled) {
                 let id = def.id.get_ref().clone();
@@ -353,6 +354,7 @@ impl RuleSet {
         let rule_ids: BTreeSet<String> = set.rules.iter().map(|r| r.id.clone()).collect();
         for (src, file) in &parsed {
             let pack_id = file.pack.id.get_ref().clone();
+            let lines = Lines::new(&src.text);
             for def in &file.document_rule {
                 let id = def.id.get_ref().clone();
                 if let Some(prev) = seen_ids.insert(id.clone(), src.path.clone()) {
@@ -362,7 +364,7 @@ impl RuleSet {
                             .help(format!("`{id}` is already defined in {prev}; rule ids must be unique across packs")),
                     );
                 }
-                match compile_document_rule(src, &pack_id, def, &categories, &rule_ids) {
+                match compile_document_rule((src, &lines), &pack_id, def, &categories, &rule_ids) {
                     Ok(rule) => set.document_rules.push(rule),
                     Err(e) => errors.push(e),
                 }
@@ -756,7 +758,7 @@ fn placeholders(template: &str) -> Vec<&str> {
 }
 
 fn compile_rule(
-    src: &PackSource,
+    (src, lines): (&PackSource, &Lines),
     pack_id: &str,
     def: &pack::RuleDef,
     lexicon: &HashMap<String, String>,
@@ -923,7 +925,7 @@ fn compile_rule(
         examples: def
             .example
             .iter()
-            .map(|e| Example::from_def(src, e))
+            .map(|e| Example::from_def_in(src, lines, e))
             .collect(),
     })
 }
@@ -952,7 +954,7 @@ pub const DOCUMENT_VARIABLES: &[(&str, &str)] = &[
 ];
 
 fn compile_document_rule(
-    src: &PackSource,
+    (src, lines): (&PackSource, &Lines),
     pack_id: &str,
     def: &pack::DocumentRuleDef,
     categories: &BTreeSet<String>,
@@ -1019,7 +1021,7 @@ fn compile_document_rule(
         examples: def
             .example
             .iter()
-            .map(|e| Example::from_def(src, e))
+            .map(|e| Example::from_def_in(src, lines, e))
             .collect(),
     })
 }

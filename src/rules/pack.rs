@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::rules::error::{Location, RuleError};
+use crate::rules::error::{Lines, Location, RuleError};
 
 /// One pack file, as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -244,6 +244,15 @@ impl Example {
             text: def.text.get_ref().clone(),
             expect: def.expect,
             at: Some(Location::of(src, def.text.span())),
+        }
+    }
+
+    /// [`Example::from_def`], locating the text with the pack's line index.
+    pub(crate) fn from_def_in(src: &PackSource, lines: &Lines, def: &ExampleDef) -> Example {
+        Example {
+            text: def.text.get_ref().clone(),
+            expect: def.expect,
+            at: Some(lines.locate(src, def.text.span())),
         }
     }
 }
