@@ -547,20 +547,33 @@ struct Hits {
 
 impl Hits {
     /// Group `found` (slot, span) pairs into `slots` slots.
-    fn new(mut found: Vec<(u32, Span)>, slots: usize) -> Hits {
-        found.sort_unstable_by_key(|&(slot, s)| (slot, s.start, s.end));
-        let mut starts = Vec::with_capacity(slots + 1);
-        let mut at = 0;
-        for slot in 0..=slots {
-            while at < found.len() && (found[at].0 as usize) < slot {
-                at += 1;
+    ///
+    /// A counting sort by slot, which keeps the scan's order within a slot:
+    /// the scan reports matches by end, which is nearly always also by start,
+    /// so a slot is sorted only when it is not. Sorting all hits by slot and
+    /// start was 5-6 % of the time of an audit of repeated articles.
+    fn new(found: Vec<(u32, Span)>, slots: usize) -> Hits {
+        let mut starts = vec![0u32; slots + 1];
+        for &(slot, _) in &found {
+            starts[slot as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut spans = vec![Span::new(0, 0); found.len()];
+        for (slot, span) in found {
+            let at = &mut next[slot as usize];
+            spans[*at as usize] = span;
+            *at += 1;
+        }
+        for w in starts.windows(2) {
+            let slot = &mut spans[w[0] as usize..w[1] as usize];
+            if !slot.is_sorted() {
+                slot.sort_unstable();
             }
-            starts.push(at as u32);
         }
-        Hits {
-            starts,
-            spans: found.into_iter().map(|(_, s)| s).collect(),
-        }
+        Hits { starts, spans }
     }
 
     /// The spans of one slot, sorted by start.
@@ -1580,11 +1593,15 @@ mod tests {
     #[test]
     fn hits_are_grouped_by_slot_and_sorted_by_start() {
         let sp = |a: usize| Span::new(a, a + 3);
-        let hits = Hits::new(vec![(2, sp(9)), (0, sp(5)), (2, sp(1)), (0, sp(0))], 4);
-        assert_eq!(hits.slot(0), [sp(0), sp(5)]);
+        let hits = Hits::new(
+            vec![(2, sp(9)), (0, sp(5)), (2, sp(1)), (0, sp(6)), (3, sp(2))],
+            4,
+        );
+        assert_eq!(hits.slot(0), [sp(5), sp(6)]);
         assert!(hits.slot(1).is_empty());
         assert_eq!(hits.slot(2), [sp(1), sp(9)]);
-        assert!(hits.slot(3).is_empty() && hits.slot(4).is_empty());
+        assert_eq!(hits.slot(3), [sp(2)]);
+        assert!(hits.slot(4).is_empty());
         assert!(Hits::new(Vec::new(), 0).slot(0).is_empty());
     }
 
