@@ -553,6 +553,7 @@ impl Hits {
     /// so a slot is sorted only when it is not. Sorting all hits by slot and
     /// start was 5-6 % of the time of an audit of repeated articles.
     fn new(found: Vec<(u32, Span)>, slots: usize) -> Hits {
+        // Every slot is below `slots`: `Matcher::new` numbers them so.
         let mut starts = vec![0u32; slots + 1];
         for &(slot, _) in &found {
             starts[slot as usize + 1] += 1;
