@@ -209,16 +209,39 @@ fn find_with(
             (matcher.scan(&doc.text), sentences)
         })
         .collect();
+    let run = |order: usize, rule: &CompiledRule, k: usize, found: &mut Vec<(usize, Finding)>| {
+        let ((doc, seg), (scan, sentences)) = (&docs[k], &prepared[k]);
+        let whole = [Span::new(0, doc.text.len())];
+        let units: &[Span] = match rule.scope {
+            Scope::Sentence => sentences,
+            Scope::Paragraph => &seg.paragraphs,
+            Scope::Document => &whole,
+        };
+        match_rule(rule, order, (&doc.text, seg), scan, units, found);
+    };
     let mut found: Vec<Vec<(usize, Finding)>> = docs.iter().map(|_| Vec::new()).collect();
-    for (order, rule) in rules.rules.iter().enumerate() {
-        for (((doc, seg), (scan, sentences)), found) in docs.iter().zip(&prepared).zip(&mut found) {
-            let whole = [Span::new(0, doc.text.len())];
-            let units: &[Span] = match rule.scope {
-                Scope::Sentence => sentences,
-                Scope::Paragraph => &seg.paragraphs,
-                Scope::Document => &whole,
-            };
-            match_rule(rule, order, (&doc.text, seg), scan, units, found);
+    if let [only] = found.as_mut_slice() {
+        // One document (an editor's draft, a stream's record): its rules run
+        // on every core, which cold start-up (lazy DFAs, first compiles)
+        // makes worth it; a batch keeps each rule on one core (see
+        // `find_many`).
+        use rayon::prelude::*;
+        let parts: Vec<Vec<(usize, Finding)>> = rules
+            .rules
+            .par_iter()
+            .enumerate()
+            .map(|(order, rule)| {
+                let mut part = Vec::new();
+                run(order, rule, 0, &mut part);
+                part
+            })
+            .collect();
+        *only = parts.concat();
+    } else {
+        for (order, rule) in rules.rules.iter().enumerate() {
+            for (k, found) in found.iter_mut().enumerate() {
+                run(order, rule, k, found);
+            }
         }
     }
     found
