@@ -345,6 +345,21 @@ impl BlockedRun {
             }
             None => Command::new(BIN),
         };
+        // The run starts with the default action for the signals under test,
+        // whatever this test inherited: a harness started in the background
+        // of a non-interactive shell ignores SIGINT, which the run rightly
+        // keeps ignoring (see `an_ignored_hangup_stays_ignored`).
+        use std::os::unix::process::CommandExt;
+        // SAFETY: `signal` is async-signal-safe, the only kind of call
+        // allowed between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                    libc::signal(sig, libc::SIG_DFL);
+                }
+                Ok(())
+            });
+        }
         let child = cmd
             .args(["audit", "--format", "json", "--output"])
             .arg(&out)
