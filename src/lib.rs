@@ -80,9 +80,10 @@ impl Auditor {
     /// Audit one document.
     pub fn audit(&self, doc: &Document) -> AuditReport {
         let seg = text::segment(&doc.text);
-        let (findings, mentions) = rules::find_many_with_mentions(&self.rules, &[(doc, &seg)])
-            .pop()
-            .unwrap_or_default();
+        let (findings, mentions) =
+            rules::find_many_with_mentions(&self.rules, &[(doc, &seg)], false)
+                .pop()
+                .unwrap_or_default();
         self.report(doc, &seg, findings, mentions)
     }
 
@@ -90,10 +91,25 @@ impl Auditor {
     /// order, faster per document (see [`rules::find_many`]). A batch of a few
     /// dozen articles gets most of the gain.
     pub fn audit_many(&self, docs: &[&Document]) -> Vec<AuditReport> {
+        self.audit_batch(docs, false)
+    }
+
+    /// [`Auditor::audit_many`], where a batch of one document runs its rules
+    /// in parallel on the current rayon pool: an editor's single draft then
+    /// takes every core, where it took one (the command line's choice).
+    ///
+    /// Call it only while holding no lock or once-cell that another job on
+    /// the same pool may wait for: waiting here for its rules, a worker may
+    /// take up such a job, and the two would wait for each other.
+    pub fn audit_many_spread(&self, docs: &[&Document]) -> Vec<AuditReport> {
+        self.audit_batch(docs, true)
+    }
+
+    fn audit_batch(&self, docs: &[&Document], spread: bool) -> Vec<AuditReport> {
         let segs: Vec<text::Segments> = docs.iter().map(|d| text::segment(&d.text)).collect();
         let pairs: Vec<(&Document, &text::Segments)> =
             docs.iter().copied().zip(segs.iter()).collect();
-        rules::find_many_with_mentions(&self.rules, &pairs)
+        rules::find_many_with_mentions(&self.rules, &pairs, spread)
             .into_iter()
             .zip(pairs)
             .map(|((findings, mentions), (doc, seg))| self.report(doc, seg, findings, mentions))

@@ -741,10 +741,11 @@ fn exit_code(fail_under: Option<u8>, totals: &Totals, denied: bool) -> u8 {
     }
 }
 
-/// Audit the documents among `items` as one batch ([`Auditor::audit_many`]),
-/// each report in its item's place; failed items stay as they are.
+/// Audit the documents among `items` as one batch
+/// ([`Auditor::audit_many_spread`]), each report in its item's place; failed
+/// items stay as they are.
 ///
-/// [`Auditor::audit_many`]: sourcing::Auditor::audit_many
+/// [`Auditor::audit_many_spread`]: sourcing::Auditor::audit_many_spread
 fn audit_in_place<T, E>(
     auditor: &sourcing::Auditor,
     items: Vec<Result<T, E>>,
@@ -757,7 +758,9 @@ fn audit_in_place<T, E>(
         .collect();
     // One report per document, in order. ordered_map waits for one result per
     // input, so even a missing report must not lose its item: `missing` says so.
-    let mut reports = auditor.audit_many(&docs).into_iter();
+    // The command line holds no lock while auditing, so a lone document may
+    // take every core.
+    let mut reports = auditor.audit_many_spread(&docs).into_iter();
     items
         .into_iter()
         .map(|item| {

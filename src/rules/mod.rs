@@ -178,7 +178,7 @@ pub fn find(rules: &RuleSet, doc: &Document, seg: &Segments) -> Vec<Finding> {
 /// megabytes) for every article, and the rejection of candidate sentences runs
 /// about half as fast.
 pub fn find_many(rules: &RuleSet, docs: &[(&Document, &Segments)]) -> Vec<Vec<Finding>> {
-    find_with(rules, &rules.matcher(), docs)
+    find_with(rules, &rules.matcher(), docs, false)
         .into_iter()
         .map(|(findings, _)| findings)
         .collect()
@@ -186,19 +186,28 @@ pub fn find_many(rules: &RuleSet, docs: &[(&Document, &Segments)]) -> Vec<Vec<Fi
 
 /// [`find_many`], each document's findings with the person mentions that
 /// resolving its pronouns needed (`None` when it had none), for the ledger to
-/// reuse: finding them is a full pass over the text.
+/// reuse: finding them is a full pass over the text. With `spread`, a lone
+/// document's rules run on the current rayon pool (see [`find_with`]).
 pub(crate) fn find_many_with_mentions(
     rules: &RuleSet,
     docs: &[(&Document, &Segments)],
+    spread: bool,
 ) -> Vec<(Vec<Finding>, Option<names::Mentions>)> {
-    find_with(rules, &rules.matcher(), docs)
+    find_with(rules, &rules.matcher(), docs, spread)
 }
 
-/// [`find_many`] with a given matcher (tests compare the fast path with a plain one).
+/// [`find_many`] with a given matcher (tests compare the fast path with a plain
+/// one).
+///
+/// With `spread` and a single document, the rules run in parallel on the
+/// current rayon pool. Only the command line asks for it: a caller that holds a
+/// lock or a once-cell while auditing would deadlock if a job of the pool
+/// waiting here for a rule took up work that waits for that same lock.
 fn find_with(
     rules: &RuleSet,
     matcher: &matcher::Matcher,
     docs: &[(&Document, &Segments)],
+    spread: bool,
 ) -> Vec<(Vec<Finding>, Option<names::Mentions>)> {
     // One scan of each document for every rule's literals; a rule then searches
     // only the units that hold one of them.
@@ -220,7 +229,7 @@ fn find_with(
         match_rule(rule, order, (&doc.text, seg), scan, units, found);
     };
     let mut found: Vec<Vec<(usize, Finding)>> = docs.iter().map(|_| Vec::new()).collect();
-    if let [only] = found.as_mut_slice() {
+    if let (true, [only]) = (spread, found.as_mut_slice()) {
         // One document (an editor's draft, a stream's record): its rules run
         // on every core, which cold start-up (lazy DFAs, first compiles)
         // makes worth it; a batch keeps each rule on one core (see
@@ -1279,12 +1288,13 @@ mod tests {
             .collect();
         let segs: Vec<_> = docs.iter().map(|d| crate::text::segment(&d.text)).collect();
         let pairs: Vec<_> = docs.iter().zip(&segs).collect();
-        let batch = find_with(rules, &fast, &pairs);
+        let batch = find_with(rules, &fast, &pairs, false);
         for (k, pair) in pairs.iter().enumerate() {
-            let one = find_with(rules, &fast, std::slice::from_ref(pair));
+            // Alone, the document's rules run in parallel.
+            let one = find_with(rules, &fast, std::slice::from_ref(pair), true);
             assert_eq!(
                 one,
-                find_with(rules, &plain, std::slice::from_ref(pair)),
+                find_with(rules, &plain, std::slice::from_ref(pair), false),
                 "fast and plain matching differ on: {}",
                 texts[k]
             );
@@ -1297,7 +1307,7 @@ mod tests {
                 let fresh = matcher::Matcher::new(&rules.rules);
                 assert_eq!(
                     one,
-                    find_with(rules, &fresh, std::slice::from_ref(pair)),
+                    find_with(rules, &fresh, std::slice::from_ref(pair), true),
                     "a new matcher differs on: {}",
                     texts[k]
                 );
@@ -1394,8 +1404,12 @@ message = "m"
         ] {
             let doc = Document::from_text("t.txt", text.into(), Format::Text);
             let seg = crate::text::segment(&doc.text);
-            let fast = find_with(rules, &rules.matcher(), &[(&doc, &seg)]);
-            assert_eq!(fast, find_with(rules, &plain, &[(&doc, &seg)]), "{text}");
+            let fast = find_with(rules, &rules.matcher(), &[(&doc, &seg)], true);
+            assert_eq!(
+                fast,
+                find_with(rules, &plain, &[(&doc, &seg)], false),
+                "{text}"
+            );
             assert!(!fast[0].0.is_empty(), "{text}");
         }
     }
@@ -1427,8 +1441,8 @@ message = "m"
             let seg = crate::text::segment(&doc.text);
             let plain = matcher::Matcher::plain(&rules.rules);
             proptest::prop_assert_eq!(
-                find_with(rules, &rules.matcher(), &[(&doc, &seg)]),
-                find_with(rules, &plain, &[(&doc, &seg)]),
+                find_with(rules, &rules.matcher(), &[(&doc, &seg)], false),
+                find_with(rules, &plain, &[(&doc, &seg)], false),
                 "on: {}", text
             );
         }
