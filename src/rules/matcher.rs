@@ -181,6 +181,9 @@ pub struct Scan<'m> {
     scripts: Vec<Scripts>,
     /// Byte offsets of the characters the literals do not account for.
     blind: Vec<usize>,
+    /// Whether the text was too long for [`Hit`]s, so that no unit is
+    /// filtered by its literals.
+    unfiltered: bool,
 }
 
 impl Matcher {
@@ -380,12 +383,19 @@ impl Matcher {
 
     /// Scan a document once for every rule's literals.
     pub fn scan(&self, text: &str) -> Scan<'_> {
-        let mut found: Vec<(u32, Span)> = Vec::new();
-        if let Some(ac) = &self.literals {
+        let mut found: Vec<(u32, Hit)> = Vec::new();
+        // Hits keep 32-bit offsets; a longer text (only a library caller can
+        // pass one: the command line refuses files over --max-bytes) goes
+        // unfiltered, every rule searching every unit.
+        let unfiltered = u32::try_from(text.len()).is_err();
+        if let (Some(ac), false) = (&self.literals, unfiltered) {
             for m in ac.find_overlapping_iter(text) {
-                let span = Span::new(m.start(), m.end());
+                let hit = Hit {
+                    start: m.start() as u32,
+                    end: m.end() as u32,
+                };
                 for &slot in &self.literal_slots[m.pattern().as_usize()] {
-                    found.push((slot, span));
+                    found.push((slot, hit));
                 }
             }
         }
@@ -410,6 +420,7 @@ impl Matcher {
             unicode_words,
             scripts,
             blind,
+            unfiltered,
         }
     }
 }
@@ -423,7 +434,7 @@ impl Scan<'_> {
         units: &'a [Span],
     ) -> impl Iterator<Item = Span> + 'a {
         let fast = &self.matcher.rules[rule];
-        let mut slots: [&'a [Span]; MAX_SETS] = [&[]; MAX_SETS];
+        let mut slots: [&'a [Hit]; MAX_SETS] = [&[]; MAX_SETS];
         for (to, slot) in slots.iter_mut().zip(fast.slots.clone()) {
             *to = self.hits.slot(slot);
         }
@@ -435,7 +446,7 @@ impl Scan<'_> {
                 return true;
             }
             slots[..count].iter().zip(&mut next).all(|(hits, next)| {
-                while *next < hits.len() && hits[*next].start < unit.start {
+                while *next < hits.len() && (hits[*next].start as usize) < unit.start {
                     *next += 1;
                 }
                 first_inside(&hits[*next..], *unit)
@@ -473,7 +484,7 @@ impl Scan<'_> {
     fn holds_all(&self, slots: std::ops::Range<usize>, unit: Span) -> bool {
         slots.map(|slot| self.hits.slot(slot)).all(|hits| {
             first_inside(
-                &hits[hits.partition_point(|h| h.start < unit.start)..],
+                &hits[hits.partition_point(|h| (h.start as usize) < unit.start)..],
                 unit,
             )
         })
@@ -531,8 +542,16 @@ impl Scan<'_> {
     /// Whether every match inside `unit` holds one of its rule's literals: the
     /// unit has none of the characters the literals leave out.
     fn literals_hold(&self, unit: Span) -> bool {
-        none_inside(&self.blind, unit)
+        !self.unfiltered && none_inside(&self.blind, unit)
     }
+}
+
+/// Where a literal was found: a [`Span`] in half the bytes, since a scan holds
+/// thousands of them per document for as long as its batch is audited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Hit {
+    start: u32,
+    end: u32,
 }
 
 /// The literals a scan found, by slot: one buffer for every slot instead of a
@@ -541,8 +560,8 @@ impl Scan<'_> {
 struct Hits {
     /// Where each slot's part of `spans` starts; the last entry is the end.
     starts: Vec<u32>,
-    /// The spans, by slot and then by start.
-    spans: Vec<Span>,
+    /// The hits, by slot and then by start.
+    spans: Vec<Hit>,
 }
 
 impl Hits {
@@ -552,7 +571,7 @@ impl Hits {
     /// the scan reports matches by end, which is nearly always also by start,
     /// so a slot is sorted only when it is not. Sorting all hits by slot and
     /// start was 5-6 % of the time of an audit of repeated articles.
-    fn new(found: Vec<(u32, Span)>, slots: usize) -> Hits {
+    fn new(found: Vec<(u32, Hit)>, slots: usize) -> Hits {
         // Every slot is below `slots`: `Matcher::new` numbers them so.
         let mut starts = vec![0u32; slots + 1];
         for &(slot, _) in &found {
@@ -562,7 +581,7 @@ impl Hits {
             starts[i] += starts[i - 1];
         }
         let mut next = starts.clone();
-        let mut spans = vec![Span::new(0, 0); found.len()];
+        let mut spans = vec![Hit { start: 0, end: 0 }; found.len()];
         for (slot, span) in found {
             let at = &mut next[slot as usize];
             spans[*at as usize] = span;
@@ -577,8 +596,8 @@ impl Hits {
         Hits { starts, spans }
     }
 
-    /// The spans of one slot, sorted by start.
-    fn slot(&self, slot: usize) -> &[Span] {
+    /// The hits of one slot, sorted by start.
+    fn slot(&self, slot: usize) -> &[Hit] {
         match (self.starts.get(slot), self.starts.get(slot + 1)) {
             (Some(&a), Some(&b)) => &self.spans[a as usize..b as usize],
             _ => &[],
@@ -588,10 +607,10 @@ impl Hits {
 
 /// Whether one of `hits` (sorted by start, none starting before `unit`) lies
 /// wholly inside `unit`.
-fn first_inside(hits: &[Span], unit: Span) -> bool {
+fn first_inside(hits: &[Hit], unit: Span) -> bool {
     hits.iter()
-        .take_while(|h| h.start < unit.end)
-        .any(|h| h.end <= unit.end)
+        .take_while(|h| (h.start as usize) < unit.end)
+        .any(|h| h.end as usize <= unit.end)
 }
 
 /// Whether none of the sorted offsets lies inside `unit`.
@@ -1593,7 +1612,10 @@ mod tests {
 
     #[test]
     fn hits_are_grouped_by_slot_and_sorted_by_start() {
-        let sp = |a: usize| Span::new(a, a + 3);
+        let sp = |a: u32| Hit {
+            start: a,
+            end: a + 3,
+        };
         let hits = Hits::new(
             vec![(2, sp(9)), (0, sp(5)), (2, sp(1)), (0, sp(6)), (3, sp(2))],
             4,
