@@ -30,8 +30,8 @@ pub(crate) const DFA_SIZE_LIMIT: usize = 32 * 1024 * 1024;
 /// packs, which the test suite compiles, it is compiled on first use instead:
 /// on English text the matcher runs the rules' ASCII twins, so a run over one
 /// article needs few of them or none, and compiling them all was half of
-/// start-up. A user's pattern is compiled while loading to check it, then
-/// let go for the same reason; it is compiled again at once only when the
+/// start-up. A user's pattern is checked while loading (see `check_regex`),
+/// not compiled, for the same reason; it is compiled at once only when the
 /// matcher has no twin for its rule.
 #[derive(Debug, Clone)]
 pub struct RuleRegex {
@@ -60,7 +60,8 @@ impl RuleRegex {
     ///
     /// If a deferred pattern does not compile. Only the built-in packs are
     /// deferred, and the tests compile every one of their patterns (a user's
-    /// pattern is deferred only after it compiled while loading); were one
+    /// pattern is deferred only after `check_regex`, which fails exactly where
+    /// compiling does, accepted it while loading); were one
     /// broken anyway, the run stops with an internal error rather than silently
     /// dropping a rule or one of its conditions.
     pub fn get(&self) -> &Regex {
@@ -271,6 +272,11 @@ impl RuleSet {
         // Built-in packs, unchanged and ahead of any other (whose lexicons
         // could change what their patterns expand to), are known to compile.
         let mut builtin_so_far = true;
+        // Each pack's line index, for locating its rule examples.
+        let lines: Vec<Lines> = parsed
+            .iter()
+            .map(|(src, _)| Lines::new(&src.text))
+            .collect();
         for (k, (src, file)) in parsed.iter_mut().enumerate() {
             builtin_so_far &= crate::rules::BUILTIN_PACKS
                 .get(k)
@@ -320,11 +326,11 @@ impl RuleSet {
             // Compiling the regexes is most of start-up, and rules compile
             // independently: in parallel (on the caller's thread pool, so
             // `--jobs` holds), then taken in order.
-            let lines = Lines::new(&src.text);
+            let lines = &lines[k];
             let compiled: Vec<_> = file
                 .rule
                 .par_iter()
-                .map(|def| compile_rule((src, &lines), &pack_id, def, &lexicon, defer))
+                .map(|def| compile_rule((src, lines), &pack_id, def, &lexicon, defer))
                 .collect();
             for (def, compiled) in file.rule.iter().zip(compiled) {
                 let id = def.id.get_ref().clone();
@@ -352,9 +358,8 @@ impl RuleSet {
             .chain(set.rules.iter().map(|r| r.category.clone()))
             .collect();
         let rule_ids: BTreeSet<String> = set.rules.iter().map(|r| r.id.clone()).collect();
-        for (src, file) in &parsed {
+        for ((src, file), lines) in parsed.iter().zip(&lines) {
             let pack_id = file.pack.id.get_ref().clone();
-            let lines = Lines::new(&src.text);
             for def in &file.document_rule {
                 let id = def.id.get_ref().clone();
                 if let Some(prev) = seen_ids.insert(id.clone(), src.path.clone()) {
@@ -364,7 +369,7 @@ impl RuleSet {
                             .help(format!("`{id}` is already defined in {prev}; rule ids must be unique across packs")),
                     );
                 }
-                match compile_document_rule((src, &lines), &pack_id, def, &categories, &rule_ids) {
+                match compile_document_rule((src, lines), &pack_id, def, &categories, &rule_ids) {
                     Ok(rule) => set.document_rules.push(rule),
                     Err(e) => errors.push(e),
                 }

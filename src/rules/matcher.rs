@@ -558,14 +558,14 @@ struct Hit {
 /// vector each, which cost a few hundred allocations per document.
 #[derive(Debug)]
 struct Hits {
-    /// Where each slot's part of `spans` starts; the last entry is the end.
+    /// Where each slot's part of `hits` starts; the last entry is the end.
     starts: Vec<u32>,
     /// The hits, by slot and then by start.
-    spans: Vec<Hit>,
+    hits: Vec<Hit>,
 }
 
 impl Hits {
-    /// Group `found` (slot, span) pairs into `slots` slots.
+    /// Group `found` (slot, hit) pairs into `slots` slots.
     ///
     /// A counting sort by slot, which keeps the scan's order within a slot:
     /// the scan reports matches by end, which is nearly always also by start,
@@ -581,25 +581,25 @@ impl Hits {
             starts[i] += starts[i - 1];
         }
         let mut next = starts.clone();
-        let mut spans = vec![Hit { start: 0, end: 0 }; found.len()];
-        for (slot, span) in found {
+        let mut hits = vec![Hit { start: 0, end: 0 }; found.len()];
+        for (slot, hit) in found {
             let at = &mut next[slot as usize];
-            spans[*at as usize] = span;
+            hits[*at as usize] = hit;
             *at += 1;
         }
         for w in starts.windows(2) {
-            let slot = &mut spans[w[0] as usize..w[1] as usize];
+            let slot = &mut hits[w[0] as usize..w[1] as usize];
             if !slot.is_sorted() {
                 slot.sort_unstable();
             }
         }
-        Hits { starts, spans }
+        Hits { starts, hits }
     }
 
     /// The hits of one slot, sorted by start.
     fn slot(&self, slot: usize) -> &[Hit] {
         match (self.starts.get(slot), self.starts.get(slot + 1)) {
-            (Some(&a), Some(&b)) => &self.spans[a as usize..b as usize],
+            (Some(&a), Some(&b)) => &self.hits[a as usize..b as usize],
             _ => &[],
         }
     }
@@ -1626,6 +1626,23 @@ mod tests {
         assert_eq!(hits.slot(3), [sp(2)]);
         assert!(hits.slot(4).is_empty());
         assert!(Hits::new(Vec::new(), 0).slot(0).is_empty());
+    }
+
+    /// A text too long for 32-bit hits records none, and every unit is then
+    /// a candidate for every rule rather than for none.
+    #[test]
+    fn an_unfiltered_scan_searches_every_unit() {
+        let auditor = crate::Auditor::builtin().unwrap();
+        let rules = &auditor.rules.rules;
+        let m = Matcher::new(rules);
+        let text = "The weather was fine. Officials said so.";
+        let units = [Span::new(0, 21), Span::new(22, text.len())];
+        let count = |scan: &Scan, i: usize| scan.candidates(i, &units).count();
+        let filtered = m.scan(text);
+        assert!((0..rules.len()).any(|i| count(&filtered, i) < units.len()));
+        let mut unfiltered = m.scan(text);
+        unfiltered.unfiltered = true;
+        assert!((0..rules.len()).all(|i| count(&unfiltered, i) == units.len()));
     }
 
     #[test]

@@ -240,14 +240,11 @@ pub struct Example {
 impl Example {
     /// Compile an example, remembering where its text is.
     pub fn from_def(src: &PackSource, def: &ExampleDef) -> Example {
-        Example {
-            text: def.text.get_ref().clone(),
-            expect: def.expect,
-            at: Some(Location::of(src, def.text.span())),
-        }
+        Example::from_def_in(src, &Lines::new(&src.text), def)
     }
 
-    /// [`Example::from_def`], locating the text with the pack's line index.
+    /// [`Example::from_def`], locating the text with the pack's line index
+    /// (`src`'s, made once for all its examples).
     pub(crate) fn from_def_in(src: &PackSource, lines: &Lines, def: &ExampleDef) -> Example {
         Example {
             text: def.text.get_ref().clone(),
