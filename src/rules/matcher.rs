@@ -43,7 +43,8 @@ use regex_syntax::hir::{
     Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look, Repetition,
 };
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::rules::CompiledRule;
 use crate::text::Span;
@@ -88,6 +89,27 @@ struct FastRule {
     /// without non-ASCII word characters (see [`Piece`]); empty when the rule
     /// is searched whole.
     pieces: Vec<Piece>,
+    /// Whether a worker has claimed the rule (see [`Matcher::claim`]).
+    busy: Busy,
+}
+
+/// A claim flag; a copy of a matcher starts unclaimed.
+#[derive(Debug, Default)]
+struct Busy(AtomicBool);
+
+impl Clone for Busy {
+    fn clone(&self) -> Busy {
+        Busy::default()
+    }
+}
+
+/// A worker's claim on one rule, given up when dropped.
+pub(crate) struct Claim<'a>(&'a AtomicBool);
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
 }
 
 /// One top-level alternative of a rule's ASCII twin, searched on its own.
@@ -288,6 +310,7 @@ impl Matcher {
                 claimed: OnceLock::new(),
                 loose: OnceLock::new(),
                 pieces,
+                busy: Busy::default(),
             });
         }
         let literals = if patterns.is_empty() {
@@ -348,6 +371,7 @@ impl Matcher {
                     claimed: OnceLock::new(),
                     loose: OnceLock::new(),
                     pieces: Vec::new(),
+                    busy: Busy::default(),
                 })
                 .collect(),
             literals: None,
@@ -355,6 +379,17 @@ impl Matcher {
             slot_count: 0,
             blind: ClassUnicode::empty(),
         }
+    }
+
+    /// Claim rule number `index` while running it over a batch, or `None`
+    /// while another worker has. Its derived regexes share one cache (see
+    /// [`Derived`]), so two workers on the same rule would take turns at each
+    /// search; a worker that finds a rule claimed runs another first.
+    pub(crate) fn claim(&self, index: usize) -> Option<Claim<'_>> {
+        let busy = &self.rules.get(index)?.busy.0;
+        busy.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .ok()
+            .map(|_| Claim(busy))
     }
 
     /// Whether this matcher was built for exactly these rules (a caller may have
@@ -627,11 +662,7 @@ fn none_inside(offsets: &[usize], unit: Span) -> bool {
 /// string, whose handling this does not reproduce: the caller then searches
 /// the whole regex.
 pub(crate) fn each_match(pieces: &[&Derived], text: &str) -> Option<Vec<Captures>> {
-    let search = |re: &Derived, at: usize| {
-        let mut caps = re.create_captures();
-        re.search_captures(&Input::new(text).span(at..text.len()), &mut caps);
-        caps.is_match().then_some(caps)
-    };
+    let search = |re: &Derived, at: usize| re.captures_from(text, at);
     let start = |c: &Captures| c.get_match().map_or(0, |m| m.start());
     let mut next: Vec<Option<Captures>> = pieces.iter().map(|re| search(re, 0)).collect();
     let mut out = Vec::new();
@@ -740,7 +771,92 @@ fn ascii_twin(regex: &Regex) -> Option<Derived> {
 /// wraps, configured as `regex` configures it (see [`build`]); printing the
 /// tree and parsing it again cost a third of start-up, and the printer does
 /// not always write a tree's meaning.
-pub(crate) type Derived = meta::Regex;
+///
+/// Each has one search cache, shared by every thread and locked for one
+/// search at a time. `meta::Regex`'s own pool keeps a cache per thread, and
+/// the lazy DFA in each builds the same states from the same kind of text: with
+/// two workers, the rules' caches took twice the memory and were determinized
+/// twice (BENCHMARKS.md, "One cache per regex"). Workers run a batch's rules
+/// in staggered order (see `rules::find_with`), so they seldom wait for each
+/// other's lock.
+pub struct Derived {
+    regex: meta::Regex,
+    /// Boxed: a cache is 1.4 KB before its first search, and a pack of
+    /// 1,000 phrase rules has thousands of derived regexes, most never used.
+    cache: Mutex<Option<Box<meta::Cache>>>,
+}
+
+impl Derived {
+    fn new(regex: meta::Regex) -> Derived {
+        Derived {
+            regex,
+            cache: Mutex::new(None),
+        }
+    }
+
+    /// Run `f` with the shared cache, made on first use.
+    fn with_cache<R>(&self, f: impl FnOnce(&meta::Regex, &mut meta::Cache) -> R) -> R {
+        // A panic inside a search leaves a cache that is still valid to reuse.
+        let mut slot = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let cache = slot.get_or_insert_with(|| Box::new(self.regex.create_cache()));
+        f(&self.regex, cache)
+    }
+
+    /// Whether the regex matches somewhere in `text`.
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        self.with_cache(|re, cache| re.is_match_with(cache, &Input::new(text)))
+    }
+
+    /// The leftmost match in `text` that starts at `at` or later, with its
+    /// groups.
+    fn captures_from(&self, text: &str, at: usize) -> Option<Captures> {
+        let mut caps = self.regex.create_captures();
+        self.with_cache(|re, cache| {
+            re.search_captures_with(cache, &Input::new(text).span(at..text.len()), &mut caps)
+        });
+        caps.is_match().then_some(caps)
+    }
+
+    /// Each match in `text` with its groups, as `captures_iter` finds them.
+    /// The lock is held for one search at a time, never while `f` runs.
+    fn each_captures(&self, text: &str, mut f: impl FnMut(&Captures)) {
+        let mut caps = self.regex.create_captures();
+        let mut it = regex_automata::util::iter::Searcher::new(Input::new(text));
+        loop {
+            self.with_cache(|re, cache| {
+                it.advance(|input| {
+                    re.search_captures_with(cache, input, &mut caps);
+                    Ok(caps.get_match())
+                })
+            });
+            if !caps.is_match() {
+                return;
+            }
+            f(&caps);
+        }
+    }
+}
+
+impl std::ops::Deref for Derived {
+    type Target = meta::Regex;
+
+    fn deref(&self) -> &meta::Regex {
+        &self.regex
+    }
+}
+
+/// A copy starts with no cache, as a clone of `meta::Regex` does.
+impl Clone for Derived {
+    fn clone(&self) -> Derived {
+        Derived::new(self.regex.clone())
+    }
+}
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.regex.fmt(f)
+    }
+}
 
 /// The groups of one match of a [`Derived`] regex.
 pub(crate) type Captures = regex_automata::util::captures::Captures;
@@ -777,6 +893,7 @@ fn build(hir: &Hir) -> Option<Derived> {
         .configure(config)
         .build_from_hir(hir)
         .ok()
+        .map(Derived::new)
 }
 
 /// The regex one unit is searched with: the rule's own, or one derived from
@@ -818,12 +935,10 @@ impl Engine<'_> {
                     f(groups);
                 }
             }
-            Engine::Derived(re) => {
-                for caps in re.captures_iter(text) {
-                    spans_of(&caps, offset, groups);
-                    f(groups);
-                }
-            }
+            Engine::Derived(re) => re.each_captures(text, |caps| {
+                spans_of(caps, offset, groups);
+                f(groups);
+            }),
         }
     }
 
@@ -1785,6 +1900,63 @@ mod tests {
                 groups
             })
             .collect()
+    }
+
+    /// A derived regex searched through its shared cache finds what the
+    /// `regex` crate finds, empty matches and multibyte text included, and
+    /// keeps the one cache it searched with; a copy starts without one.
+    #[test]
+    fn a_derived_regex_searches_as_regex_does_with_one_cache() {
+        let patterns = [
+            r"(a)b|b(c)?",
+            r"x*",
+            r"\b",
+            r"(é|ab)*",
+            r"(?P<n>\w+)\s+said",
+        ];
+        let texts = [
+            "",
+            "abcxbc",
+            "éé aé ab",
+            "xx a xxx",
+            "Zoë said it, José  said",
+            "ab\u{301}b",
+        ];
+        for pattern in patterns {
+            let own = Regex::new(pattern).unwrap();
+            let groups: Vec<Option<String>> =
+                own.capture_names().map(|n| n.map(String::from)).collect();
+            let derived = compile_twin(&groups, &parse(pattern).unwrap()).unwrap();
+            for text in texts {
+                let mut found = Vec::new();
+                derived.each_captures(text, |c| found.push(c.clone()));
+                assert_eq!(
+                    piece_spans(&found),
+                    spans(own.captures_iter(text)),
+                    "{pattern} on {text:?}"
+                );
+                assert_eq!(
+                    derived.is_match(text),
+                    own.is_match(text),
+                    "{pattern} on {text:?}"
+                );
+                let first = own.captures(text).map(|c| spans(std::iter::once(c)));
+                let from = derived.captures_from(text, 0).map(|c| piece_spans(&[c]));
+                assert_eq!(from, first, "{pattern} on {text:?}");
+            }
+        }
+        let derived = build(&parse(r"\w+ said").unwrap()).unwrap();
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| assert!(derived.is_match("Zoë Martínez said so")));
+            }
+        });
+        let used = |d: &Derived| d.cache.lock().unwrap().as_ref().map(|c| c.memory_usage());
+        assert!(
+            used(&derived).is_some_and(|m| m > 0),
+            "the searches used the shared cache"
+        );
+        assert_eq!(used(&derived.clone()), None);
     }
 
     #[test]

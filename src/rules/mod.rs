@@ -247,10 +247,25 @@ fn find_with(
             .collect();
         *only = parts.concat();
     } else {
-        for (order, rule) in rules.rules.iter().enumerate() {
+        let mut run_all = |order: usize| {
             for (k, found) in found.iter_mut().enumerate() {
-                run(order, rule, k, found);
+                run(order, &rules.rules[order], k, found);
             }
+        };
+        // Workers share each rule's search caches (see `matcher::Derived`):
+        // a rule another worker is running waits until the others are done,
+        // when that worker has usually moved on. The order findings are
+        // found in does not matter: `settle` sorts them.
+        let mut later = Vec::new();
+        for order in 0..rules.rules.len() {
+            match matcher.claim(order) {
+                Some(_claim) => run_all(order),
+                None => later.push(order),
+            }
+        }
+        for order in later {
+            let _claim = matcher.claim(order);
+            run_all(order);
         }
     }
     found
@@ -1289,6 +1304,19 @@ mod tests {
         let segs: Vec<_> = docs.iter().map(|d| crate::text::segment(&d.text)).collect();
         let pairs: Vec<_> = docs.iter().zip(&segs).collect();
         let batch = find_with(rules, &fast, &pairs, false);
+        {
+            // Rules another worker holds run after the others, with the same
+            // findings.
+            let held: Vec<_> = (0..rules.rules.len())
+                .step_by(2)
+                .map(|i| fast.claim(i).expect("unclaimed"))
+                .collect();
+            assert!(held.len() > 10 && fast.claim(0).is_none());
+            let copy: matcher::Matcher = fast.as_ref().clone();
+            assert!(copy.claim(0).is_some(), "a copy starts unclaimed");
+            assert_eq!(find_with(rules, &fast, &pairs, false), batch);
+        }
+        assert!(fast.claim(0).is_some(), "a claim ends when dropped");
         for (k, pair) in pairs.iter().enumerate() {
             // Alone, the document's rules run in parallel.
             let one = find_with(rules, &fast, std::slice::from_ref(pair), true);
