@@ -42,7 +42,7 @@ fn main() -> ExitCode {
 
 /// Keep glibc's mmap threshold at its default of 128 KiB instead of letting it
 /// rise. The regex engine's lazy DFAs grow their state tables by `realloc` and
-/// each thread keeps dozens of them; once a large block is freed, glibc raises
+/// a run keeps dozens of them; once a large block is freed, glibc raises
 /// the threshold (up to 32 MiB), later tables come from the threads' heaps
 /// instead of their own mappings, and the heaps keep the holes. Fixed, large
 /// tables stay mapped and grow by `mremap`: peak memory over 107,541 files falls

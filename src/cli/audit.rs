@@ -94,10 +94,10 @@ pub struct AuditArgs {
     /// and NO_COLOR is unset or empty.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Worker threads (default: one per core). Each takes up to 32 consecutive
+    /// Worker threads (default: one per core). Each takes up to 128 consecutive
     /// articles at a time and runs every rule over all of them, which keeps the
     /// rules' tables in the CPU caches; the environment variable SOURCING_BATCH
-    /// changes the 32 (for measurements).
+    /// changes the 128 (for measurements).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
 }
@@ -323,8 +323,11 @@ enum Event<A, T> {
 /// Most inputs handed to a worker at once. Rules run over a whole batch one
 /// rule at a time, which keeps each rule's regex tables in the CPU's caches:
 /// 32 articles audit about 1.4 times as fast as one at a time
-/// (`cargo run --release --example rule_cost -- DIR batch`).
-const BATCH: usize = 32;
+/// (`cargo run --release --example rule_cost -- DIR batch`), and 128 are
+/// 10–20 % faster again than 32 on two cores. 256 gained nothing more and
+/// took 100 MB over 107,541 files, against 83 MB at 128 (BENCHMARKS.md, "One
+/// cache per regex").
+const BATCH: usize = 128;
 
 /// Map `work` over `items` on the pool, handing each result to `emit` in input
 /// order as soon as it and every earlier one are done. At most `window` items

@@ -114,7 +114,19 @@ impl Totals {
 
 /// Indent every line after the first, to nest pretty JSON one level deeper.
 fn nest(json: &str, indent: &str) -> String {
-    json.replace('\n', &format!("\n{indent}"))
+    // Sized exactly: the command line holds a batch of rendered reports until
+    // their turn to be written, and a string grown by doubling left up to half
+    // of each unused.
+    let lines = json.bytes().filter(|&b| b == b'\n').count();
+    let mut out = String::with_capacity(json.len() + lines * indent.len());
+    for (i, line) in json.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            out.push_str(indent);
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// One report as an element of the run's `reports` array: pretty JSON, indented
@@ -180,6 +192,20 @@ mod tests {
     use crate::Auditor;
     use crate::input::{Document, Format};
     use crate::report::{json, text};
+
+    #[test]
+    fn nesting_indents_every_line_after_the_first_in_a_string_of_exact_size() {
+        for (json, nested) in [
+            ("{\n  \"a\": 1\n}", "{\n    \"a\": 1\n  }"),
+            ("[]", "[]"),
+            ("\n", "\n  "),
+            ("", ""),
+        ] {
+            let out = nest(json, "  ");
+            assert_eq!(out, nested);
+            assert_eq!(out.capacity(), out.len(), "{json:?}");
+        }
+    }
 
     fn reports() -> Vec<AuditReport> {
         let auditor = Auditor::builtin().unwrap();
