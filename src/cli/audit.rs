@@ -97,7 +97,8 @@ pub struct AuditArgs {
     /// Worker threads (default: one per core). Each takes up to 128 consecutive
     /// articles at a time and runs every rule over all of them, which keeps the
     /// rules' tables in the CPU caches; the environment variable SOURCING_BATCH
-    /// changes the 128 (for measurements).
+    /// changes the 128 (for measurements). With more than four workers batches
+    /// get smaller, so that at most 1,024 articles are in flight.
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
 }
@@ -329,6 +330,13 @@ enum Event<A, T> {
 /// cache per regex").
 const BATCH: usize = 128;
 
+/// Most inputs read and not yet written, over all workers, unless
+/// SOURCING_BATCH says otherwise: with many workers, batches get smaller
+/// instead. The rules' caches are shared by the workers (see
+/// `rules::matcher::Derived`), so the documents in flight are what grows with
+/// the number of cores: about 23 KB each over the repeated corpus.
+const IN_FLIGHT: usize = 1024;
+
 /// Map `work` over `items` on the pool, handing each result to `emit` in input
 /// order as soon as it and every earlier one are done. At most `window` items
 /// are read but not yet emitted, so memory does not grow with the number of
@@ -478,12 +486,13 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
     // SOURCING_BATCH: batch size for measurements (BENCHMARKS.md), 1 to 1,024:
     // the window below holds that many inputs per worker twice over, and its
     // channel's slots are allocated up front.
+    let workers = pool.current_num_threads().max(1);
     let batch: usize = std::env::var("SOURCING_BATCH")
         .ok()
         .and_then(|b| b.parse().ok())
-        .unwrap_or(BATCH)
+        .unwrap_or(BATCH.min(IN_FLIGHT / (2 * workers)))
         .clamp(1, 1024);
-    let window = pool.current_num_threads().max(1) * 2 * batch;
+    let window = workers * 2 * batch;
     let mut denied = false;
 
     if args.input == InputChoice::Jsonl {
