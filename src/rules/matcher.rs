@@ -1205,7 +1205,7 @@ fn narrow_class_by(
 /// case folds of `(?i)s` become `[Ss]`. A class like `\p{L}` is hundreds of
 /// UTF-8 byte ranges, compiled anew wherever it appears; without them the
 /// twin's automata are a fraction of the size, build faster, and need fewer
-/// lazy-DFA states and less scratch memory per thread.
+/// lazy-DFA states and less scratch memory in their cache.
 fn for_ascii_words(h: &Hir) -> Option<Hir> {
     rewrite(h, &mut narrow_class, &|look| {
         let ascii = match look {
@@ -1226,7 +1226,7 @@ fn for_ascii_words(h: &Hir) -> Option<Hir> {
 /// units, as the ASCII twin is on its own: every Unicode class drops the word
 /// characters such a unit cannot hold, and the word boundaries stay Unicode.
 /// The lazy DFA still cannot run it beside a non-ASCII letter, but its
-/// automata, and the slower engines' scratch memory per thread, are smaller
+/// automata, and the slower engines' scratch memory, are smaller
 /// than the own regex's (`\p{L}` alone is hundreds of byte ranges): over the
 /// built-in rules 78k NFA states for the European twins and 84–94k with
 /// West, South or East Asian letters too, against 148k (122k with the fifth
