@@ -330,6 +330,9 @@ enum Event<A, T> {
 /// cache per regex").
 const BATCH: usize = 128;
 
+/// Most text a worker audits together (see `audit_in_place`).
+const PART_BYTES: usize = 4 << 20;
+
 /// Most inputs read and not yet written, over all workers, unless
 /// SOURCING_BATCH says otherwise: with many workers, batches get smaller
 /// instead. The rules' caches are shared by the workers (see
@@ -579,25 +582,24 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
         width: text_width(to_terminal),
     };
     let audit_batch = |batch: Vec<Result<PathBuf, InputError>>| {
-        let loaded = batch
-            .iter()
-            .map(|p| {
-                let loaded = match p {
-                    Err(e) => Loaded::Failed(e.clone()),
-                    Ok(path) => load(path, args.max_bytes, args.input.format()),
-                };
-                match loaded {
-                    Loaded::Doc(doc) => Ok(doc),
-                    Loaded::Failed(e) => Err(InputFailure {
-                        file: e.path().to_string(),
-                        message: e.to_string(),
-                    }),
-                }
-            })
-            .collect();
+        // Loaded as the batch is audited, part by part (see `audit_in_place`).
+        let loaded = batch.iter().map(|p| {
+            let loaded = match p {
+                Err(e) => Loaded::Failed(e.clone()),
+                Ok(path) => load(path, args.max_bytes, args.input.format()),
+            };
+            match loaded {
+                Loaded::Doc(doc) => Ok(doc),
+                Loaded::Failed(e) => Err(InputFailure {
+                    file: e.path().to_string(),
+                    message: e.to_string(),
+                }),
+            }
+        });
         let results = audit_in_place(
             &auditor,
             loaded,
+            PART_BYTES,
             |doc| doc,
             |doc| InputFailure {
                 file: doc.name.clone(),
@@ -754,15 +756,52 @@ fn exit_code(fail_under: Option<u8>, totals: &Totals, denied: bool) -> u8 {
 }
 
 /// Audit the documents among `items` as one batch
-/// ([`Auditor::audit_many_spread`]), each report in its item's place; failed
-/// items stay as they are.
+/// ([`Auditor::audit_many_spread`]), or in consecutive parts of about
+/// `part_bytes` of text, each report in its item's place; failed items stay
+/// as they are.
 ///
 /// [`Auditor::audit_many_spread`]: sourcing::Auditor::audit_many_spread
 fn audit_in_place<T, E>(
     auditor: &sourcing::Auditor,
-    items: Vec<Result<T, E>>,
+    items: impl IntoIterator<Item = Result<T, E>>,
+    part_bytes: usize,
     doc: impl Fn(&T) -> &sourcing::Document,
     missing: impl Fn(&T) -> E,
+) -> Vec<Result<(T, AuditReport), E>> {
+    // A part is audited once its documents' text reaches `part_bytes`: a batch
+    // of 128 files of up to --max-bytes each would otherwise hold 2 GiB of text
+    // (and its segments and literal hits) at once. Articles are a few KB, so a
+    // batch of them is one part.
+    let mut out = Vec::new();
+    let mut part = Vec::new();
+    let mut bytes = 0usize;
+    for item in items {
+        if let Ok(t) = &item {
+            bytes = bytes.saturating_add(doc(t).text.len());
+        }
+        part.push(item);
+        if bytes >= part_bytes {
+            out.extend(audit_part(
+                auditor,
+                std::mem::take(&mut part),
+                &doc,
+                &missing,
+            ));
+            bytes = 0;
+        }
+    }
+    if !part.is_empty() {
+        out.extend(audit_part(auditor, part, &doc, &missing));
+    }
+    out
+}
+
+/// Audit the documents among `items` together; see [`audit_in_place`].
+fn audit_part<T, E>(
+    auditor: &sourcing::Auditor,
+    items: Vec<Result<T, E>>,
+    doc: &impl Fn(&T) -> &sourcing::Document,
+    missing: &impl Fn(&T) -> E,
 ) -> Vec<Result<(T, AuditReport), E>> {
     let docs: Vec<&sourcing::Document> = items
         .iter()
@@ -792,20 +831,18 @@ fn jsonl_records(
     records: Vec<(usize, io::Result<String>)>,
     max_bytes: u64,
 ) -> Vec<(String, Done)> {
-    let parsed: Vec<_> = records
-        .into_iter()
-        .map(|(line, record)| match record {
-            Ok(text) => input::jsonl::parse(line, &text, max_bytes).map(|r| (line, r)),
-            Err(e) => Err(input::jsonl::RecordError {
-                line,
-                id: None,
-                message: format!("cannot read the line: {e}"),
-            }),
-        })
-        .collect();
+    let parsed = records.into_iter().map(|(line, record)| match record {
+        Ok(text) => input::jsonl::parse(line, &text, max_bytes).map(|r| (line, r)),
+        Err(e) => Err(input::jsonl::RecordError {
+            line,
+            id: None,
+            message: format!("cannot read the line: {e}"),
+        }),
+    });
     let audited = audit_in_place(
         auditor,
         parsed,
+        PART_BYTES,
         |(_, record)| &record.document,
         |&(line, _)| input::jsonl::RecordError {
             line,
@@ -833,4 +870,57 @@ fn jsonl_records(
             ),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sourcing::Document;
+    use sourcing::input::Format;
+
+    /// A batch audited in parts gets the reports it gets whole, each in its
+    /// item's place, failed items kept, whatever the size of a part.
+    #[test]
+    fn a_batch_audited_in_parts_gets_the_same_reports_in_order() {
+        let auditor = sourcing::Auditor::builtin().unwrap();
+        let texts = [
+            "The talks stalled, officials said.",
+            "Hua Chunying, a Foreign Ministry spokeswoman, said the talks went well.",
+            "Critics say the plan failed. The embassy did not respond to requests for comment.",
+            "It rained.",
+        ];
+        let items = || -> Vec<Result<Document, usize>> {
+            let mut items: Vec<_> = texts
+                .iter()
+                .enumerate()
+                .map(|(k, t)| {
+                    Ok(Document::from_text(
+                        format!("{k}.txt"),
+                        t.to_string(),
+                        Format::Text,
+                    ))
+                })
+                .collect();
+            items.insert(2, Err(99));
+            items
+        };
+        let run = |part_bytes| {
+            audit_in_place(&auditor, items(), part_bytes, |d| d, |_| 0)
+                .into_iter()
+                .map(|r| r.map(|(doc, report)| (doc.name, serde_json::to_string(&report).unwrap())))
+                .collect::<Vec<_>>()
+        };
+        let whole = run(usize::MAX);
+        assert_eq!(whole.len(), 5);
+        assert_eq!(whole[2], Err(99));
+        assert!(
+            whole[3]
+                .as_ref()
+                .is_ok_and(|(_, r)| r.contains("declined-comment"))
+        );
+        // Parts of one document, and parts that end beside the failed item.
+        for part_bytes in [1, 40, 80] {
+            assert_eq!(run(part_bytes), whole, "parts of {part_bytes} bytes");
+        }
+    }
 }
