@@ -6,7 +6,9 @@
 //! The numbers are those of `regex_automata::meta` (the engine behind `regex`)
 //! built with the limits `sourcing` uses: the compiled regex, its cache when
 //! new, and its cache after the articles (lazy DFA states, PikeVM and
-//! backtracker scratch). Every worker thread holds one such cache per regex.
+//! backtracker scratch). The rules' own regexes keep one such cache per worker
+//! thread; the twins and pieces the matcher derives share one between the
+//! workers (see `matcher::Derived`).
 //! Each rule is measured twice: its own (Unicode) regex over every sentence, and
 //! the regex the matcher runs on a sentence without non-ASCII word characters
 //! (the narrowed ASCII twin) over those sentences, which are nearly all of them.

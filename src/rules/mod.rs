@@ -1317,6 +1317,16 @@ mod tests {
             assert_eq!(find_with(rules, &fast, &pairs, false), batch);
         }
         assert!(fast.claim(0).is_some(), "a claim ends when dropped");
+        // Workers sharing one matcher, its claims and its caches, find what
+        // one finds alone.
+        std::thread::scope(|s| {
+            let workers: Vec<_> = (0..3)
+                .map(|_| s.spawn(|| find_with(rules, &fast, &pairs, false)))
+                .collect();
+            for worker in workers {
+                assert_eq!(worker.join().unwrap(), batch);
+            }
+        });
         for (k, pair) in pairs.iter().enumerate() {
             // Alone, the document's rules run in parallel.
             let one = find_with(rules, &fast, std::slice::from_ref(pair), true);
