@@ -776,9 +776,11 @@ fn ascii_twin(regex: &Regex) -> Option<Derived> {
 /// search at a time. `meta::Regex`'s own pool keeps a cache per thread, and
 /// the lazy DFA in each builds the same states from the same kind of text: with
 /// two workers, the rules' caches took twice the memory and were determinized
-/// twice (BENCHMARKS.md, "One cache per regex"). Workers run a batch's rules
-/// in staggered order (see `rules::find_with`), so they seldom wait for each
-/// other's lock.
+/// twice (BENCHMARKS.md, "One cache per regex"). Workers claim the rules of a
+/// batch (see `rules::find_with`), so two seldom search one regex at once.
+///
+/// It dereferences to the regex itself, whose own search methods use its
+/// per-thread pool, not the shared cache.
 pub struct Derived {
     regex: meta::Regex,
     /// Boxed: a cache is 1.4 KB before its first search, and a pack of

@@ -264,6 +264,7 @@ fn find_with(
             }
         }
         for order in later {
+            // Claimed or not: the caches' locks keep a shared search correct.
             let _claim = matcher.claim(order);
             run_all(order);
         }
