@@ -601,6 +601,7 @@ pub fn run(args: AuditArgs) -> Result<u8, String> {
             loaded,
             PART_BYTES,
             |doc| doc,
+            |_doc| (),
             |doc| InputFailure {
                 file: doc.name.clone(),
                 message: "internal error: no report was produced".into(),
@@ -757,21 +758,23 @@ fn exit_code(fail_under: Option<u8>, totals: &Totals, denied: bool) -> u8 {
 
 /// Audit the documents among `items` as one batch
 /// ([`Auditor::audit_many_spread`]), or in consecutive parts of about
-/// `part_bytes` of text, each report in its item's place; failed items stay
-/// as they are.
+/// `part_bytes` of text, each report in its item's place beside what `keep`
+/// takes of the item; failed items stay as they are.
 ///
 /// [`Auditor::audit_many_spread`]: sourcing::Auditor::audit_many_spread
-fn audit_in_place<T, E>(
+fn audit_in_place<T, K, E>(
     auditor: &sourcing::Auditor,
     items: impl IntoIterator<Item = Result<T, E>>,
     part_bytes: usize,
     doc: impl Fn(&T) -> &sourcing::Document,
+    keep: impl Fn(T) -> K,
     missing: impl Fn(&T) -> E,
-) -> Vec<Result<(T, AuditReport), E>> {
+) -> Vec<Result<(K, AuditReport), E>> {
     // A part is audited once its documents' text reaches `part_bytes`: a batch
     // of 128 files of up to --max-bytes each would otherwise hold 2 GiB of text
     // (and its segments and literal hits) at once. Articles are a few KB, so a
-    // batch of them is one part.
+    // batch of them is one part. Only what `keep` takes of an audited item
+    // stays until the batch is done, not its document.
     let mut out = Vec::new();
     let mut part = Vec::new();
     let mut bytes = 0usize;
@@ -785,24 +788,26 @@ fn audit_in_place<T, E>(
                 auditor,
                 std::mem::take(&mut part),
                 &doc,
+                &keep,
                 &missing,
             ));
             bytes = 0;
         }
     }
     if !part.is_empty() {
-        out.extend(audit_part(auditor, part, &doc, &missing));
+        out.extend(audit_part(auditor, part, &doc, &keep, &missing));
     }
     out
 }
 
 /// Audit the documents among `items` together; see [`audit_in_place`].
-fn audit_part<T, E>(
+fn audit_part<T, K, E>(
     auditor: &sourcing::Auditor,
     items: Vec<Result<T, E>>,
     doc: &impl Fn(&T) -> &sourcing::Document,
+    keep: &impl Fn(T) -> K,
     missing: &impl Fn(&T) -> E,
-) -> Vec<Result<(T, AuditReport), E>> {
+) -> Vec<Result<(K, AuditReport), E>> {
     let docs: Vec<&sourcing::Document> = items
         .iter()
         .filter_map(|i| i.as_ref().ok().map(&doc))
@@ -817,7 +822,7 @@ fn audit_part<T, E>(
         .map(|item| {
             let t = item?;
             match reports.next() {
-                Some(report) => Ok((t, report)),
+                Some(report) => Ok((keep(t), report)),
                 None => Err(missing(&t)),
             }
         })
@@ -844,6 +849,7 @@ fn jsonl_records(
         parsed,
         PART_BYTES,
         |(_, record)| &record.document,
+        |(line, record)| (line, record.fields),
         |&(line, _)| input::jsonl::RecordError {
             line,
             id: None,
@@ -853,8 +859,8 @@ fn jsonl_records(
     audited
         .into_iter()
         .map(|result| match result {
-            Ok(((_, record), report)) => (
-                input::jsonl::render(&record.fields, &report),
+            Ok(((_, fields), report)) => (
+                input::jsonl::render(&fields, &report),
                 Done::Report {
                     rendered: String::new(),
                     entry: Entry::of(&report),
@@ -905,7 +911,7 @@ mod tests {
             items
         };
         let run = |part_bytes| {
-            audit_in_place(&auditor, items(), part_bytes, |d| d, |_| 0)
+            audit_in_place(&auditor, items(), part_bytes, |d| d, |d| d, |_| 0)
                 .into_iter()
                 .map(|r| r.map(|(doc, report)| (doc.name, serde_json::to_string(&report).unwrap())))
                 .collect::<Vec<_>>()
