@@ -123,6 +123,34 @@ fn bad_lines_become_error_records_and_the_stream_goes_on() {
     assert!(out[5]["report"].is_object());
 }
 
+/// Standard error names a bad record's line once, and its id when it has one.
+#[test]
+fn a_bad_record_is_named_once_on_standard_error() {
+    let mut child = spawn_audit(&["--input", "jsonl", "-"], std::path::Path::new("."));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"text\": \"\"}\n{\"id\": \"a\", \"text\": \"\"}\n{\"id\": \"b\"}\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert!(
+        lines[0].starts_with("error: line 1: file is empty"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].starts_with("error: line 2: a: file is empty"),
+        "{stderr}"
+    );
+    assert!(
+        lines[2].starts_with("error: line 3: no `text` field"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn jsonl_output_streams_before_the_input_ends() {
     let mut child = sourcing()

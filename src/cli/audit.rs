@@ -871,7 +871,16 @@ fn jsonl_records(
                 e.to_json(),
                 Done::Failed(InputFailure {
                     file: e.name(),
-                    message: format!("line {}: {}", e.line, e.message),
+                    message: {
+                        // A record without an id is named by its line, which
+                        // an input error already starts with.
+                        let line = format!("line {}: ", e.line);
+                        if e.message.starts_with(&line) {
+                            e.message
+                        } else {
+                            line + &e.message
+                        }
+                    },
                 }),
             ),
         })
