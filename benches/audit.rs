@@ -20,6 +20,10 @@ use sourcing::Auditor;
 use sourcing::input::{DEFAULT_MAX_BYTES, Document, Format, read_file};
 use sourcing::rules::{PackSource, RuleSet, builtin_sources};
 
+// The command line's allocator, so that these numbers are what users run.
+#[path = "../src/allocator.rs"]
+mod allocator;
+
 fn main() {
     divan::main();
     // Remove the generated corpus; it is never committed.

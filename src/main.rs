@@ -11,6 +11,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod allocator;
 mod cli;
 
 use std::process::ExitCode;
@@ -26,8 +27,6 @@ fn main() -> ExitCode {
         sourcing::atomic::remove_unfinished();
         std::process::exit(i32::from(cli::EXIT_ERROR));
     }));
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    fix_mmap_threshold();
     #[cfg(unix)]
     clean_up_on_signals();
     let args = cli::Cli::parse();
@@ -37,24 +36,6 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::from(cli::EXIT_ERROR)
         }
-    }
-}
-
-/// Keep glibc's mmap threshold at its default of 128 KiB instead of letting it
-/// rise. The regex engine's lazy DFAs grow their state tables by `realloc` and
-/// a run keeps dozens of them; once a large block is freed, glibc raises
-/// the threshold (up to 32 MiB), later tables come from the threads' heaps
-/// instead of their own mappings, and the heaps keep the holes. Fixed, large
-/// tables stay mapped and grow by `mremap`: peak memory over 107,541 files falls
-/// by 2–3 MB, over the diverse corpus by about 25 MB, with no change in time
-/// (BENCHMARKS.md, "glibc's mmap threshold").
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn fix_mmap_threshold() {
-    // SAFETY: mallopt only sets a tuning parameter of the allocator; it is
-    // called before any other thread exists. A refusal (0) leaves the default
-    // behaviour, which is correct, only larger.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
     }
 }
 

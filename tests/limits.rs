@@ -368,3 +368,28 @@ fn ten_thousand_rules_load() {
     let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
     assert_eq!(rules, vec!["rule-9999", "rule-17"]);
 }
+
+/// The command line runs on jemalloc with the options `src/allocator.rs`
+/// gives it (pages freed after a second, no muzzy stage): the memory numbers
+/// of BENCHMARKS.md depend on both. jemalloc prints its options at exit when
+/// asked to through its environment variable.
+#[cfg(not(target_env = "msvc"))]
+#[test]
+fn the_command_line_runs_on_jemalloc_with_its_memory_options() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sourcing"))
+        .args(["audit", "--no-config", "--format", "json"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/000-nyt-china-russia-intel.txt"
+        ))
+        .env("_RJEM_MALLOC_CONF", "stats_print:true")
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stats = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stats.contains("opt.dirty_decay_ms: 1000"),
+        "jemalloc's statistics, with its options, were not printed:\n{stats}"
+    );
+    assert!(stats.contains("opt.muzzy_decay_ms: 0"), "{stats}");
+}
