@@ -130,6 +130,6 @@ impl Auditor {
         let mut ledger = ledger;
         ledger.credited.resize(findings.len(), None);
         let score = score::score(&self.rules.scoring, &findings, seg);
-        AuditReport::new(doc, &findings, &ledger, score).with_story(doc, &seg.story)
+        AuditReport::from_parts(doc, findings, ledger, score).with_story(doc, &seg.story)
     }
 }
