@@ -5,19 +5,20 @@
 //! allocations per article (findings, ledger, report strings), and glibc's
 //! malloc and free took about 13 % of a one-job run. With jemalloc the same
 //! run takes 10-17 % less CPU, one article 30 % less wall time (BENCHMARKS.md,
-//! "jemalloc"). Not on MSVC, where the crate does not build.
+//! "jemalloc (2026-11-30, seventh session)"). Not on MSVC, where the crate
+//! does not build.
 
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// jemalloc's options, read when it starts. Freed pages go back to the system
-/// after a second instead of ten, and without the "muzzy" stage in between:
-/// with its defaults, 107,541 files peaked at 97 MB against glibc's 81;
-/// with these, 90 MB, and no slower.
+/// jemalloc's options, read when it starts: freed pages go back to the
+/// system after one second instead of ten. With the default, 107,541 files
+/// peaked at 97 MB against glibc's 81; with one second, at 91-92 MB, and no
+/// slower.
 #[cfg(not(target_env = "msvc"))]
 #[unsafe(export_name = "_rjem_malloc_conf")]
-static MALLOC_CONF: MallocConf = MallocConf(c"dirty_decay_ms:1000,muzzy_decay_ms:0".as_ptr());
+static MALLOC_CONF: MallocConf = MallocConf(c"dirty_decay_ms:1000".as_ptr());
 
 /// A C string pointer that may live in a `static` (jemalloc reads a
 /// `const char *`).
