@@ -129,7 +129,7 @@ fn stages(auditor: &Auditor, docs: &[Document], bytes: usize) {
             let c4 = Instant::now();
             let sc = score::score(&auditor.rules.scoring, &findings, &seg);
             let c5 = Instant::now();
-            let r = report::AuditReport::new(d, &findings, &led, sc).with_story(d, &seg.story);
+            let r = report::AuditReport::from_parts(d, findings, led, sc).with_story(d, &seg.story);
             let c6 = Instant::now();
             let json = report::json::render_line(&r);
             let c7 = Instant::now();

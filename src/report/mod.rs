@@ -206,6 +206,10 @@ impl AuditReport {
     /// [`AuditReport::new`] from findings and a ledger the caller is done
     /// with: their strings move into the report instead of being copied
     /// (five or six per finding, for every article of an archive).
+    ///
+    /// As for `new`, `ledger.credited` goes finding by finding with
+    /// `findings` (a finding past its end credits no source), and
+    /// `score.finding_points` likewise (no points past its end).
     pub fn from_parts(
         doc: &Document,
         findings: Vec<Finding>,

@@ -768,7 +768,7 @@ fn ascii_twin(regex: &Regex) -> Option<Derived> {
 
 /// A regex derived from a rule's (a twin, a piece, a loose filter), compiled
 /// from its tree. `regex` has no way to do that, so these use the engine it
-/// wraps, configured as `regex` configures it (see [`build`]); printing the
+/// wraps, configured as `regex` configures it (see `build`); printing the
 /// tree and parsing it again cost a third of start-up, and the printer does
 /// not always write a tree's meaning.
 ///
