@@ -12,13 +12,15 @@
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// jemalloc's options, read when it starts: freed pages go back to the
-/// system after one second instead of ten. With the default, 107,541 files
-/// peaked at 97 MB against glibc's 81; with one second, at 91-92 MB, and no
-/// slower.
+/// jemalloc's options, read when it starts:
+/// - freed pages go back to the system after one second instead of ten:
+///   with the default, 107,541 files peaked at 97 MB against glibc's 81;
+///   with one second, at 88-92 MB, and no slower;
+/// - each thread's cache keeps freed blocks of up to 4 KiB, not 32 KiB:
+///   1-3 MB less again with two jobs, 16 MB with sixteen, at the same speed.
 #[cfg(not(target_env = "msvc"))]
 #[unsafe(export_name = "_rjem_malloc_conf")]
-static MALLOC_CONF: MallocConf = MallocConf(c"dirty_decay_ms:1000".as_ptr());
+static MALLOC_CONF: MallocConf = MallocConf(c"dirty_decay_ms:1000,tcache_max:4096".as_ptr());
 
 /// A C string pointer that may live in a `static` (jemalloc reads a
 /// `const char *`).

@@ -369,10 +369,10 @@ fn ten_thousand_rules_load() {
     assert_eq!(rules, vec!["rule-9999", "rule-17"]);
 }
 
-/// The command line runs on jemalloc with the option `src/allocator.rs` gives
-/// it (freed pages returned after a second): the memory numbers of
-/// BENCHMARKS.md depend on both. jemalloc prints its options at exit when
-/// asked to through its environment variable.
+/// The command line runs on jemalloc with the options `src/allocator.rs`
+/// gives it (freed pages returned after a second, small thread caches): the
+/// memory numbers of BENCHMARKS.md depend on both. jemalloc prints its
+/// options at exit when asked to through its environment variable.
 #[cfg(not(target_env = "msvc"))]
 #[test]
 fn the_command_line_runs_on_jemalloc_with_its_memory_options() {
@@ -394,8 +394,9 @@ fn the_command_line_runs_on_jemalloc_with_its_memory_options() {
     // The option as the binary sets it, and as jemalloc applied it (its
     // default, 10000, would also contain "1000").
     assert!(
-        stats.contains(r#"Global variable malloc_conf: "dirty_decay_ms:1000""#),
+        stats.contains(r#"Global variable malloc_conf: "dirty_decay_ms:1000,tcache_max:4096""#),
         "jemalloc's statistics, with its options, were not printed:\n{stats}"
     );
     assert!(stats.contains("opt.dirty_decay_ms: 1000 ("), "{stats}");
+    assert!(stats.contains("opt.tcache_max: 4096\n"), "{stats}");
 }
