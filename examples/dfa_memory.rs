@@ -48,7 +48,7 @@ fn main() {
     for (i, rule) in auditor.rules.rules.iter().enumerate() {
         let own = compile(rule.regex.as_str());
         let fast = match scan.regex(i, rule, whole) {
-            Engine::Derived(twin) => measure(twin, &docs, &segs, ascii_words),
+            Engine::Derived(twin) => measure(twin.regex(), &docs, &segs, ascii_words),
             Engine::Own(_) => measure(&own, &docs, &segs, ascii_words),
         };
         let own = measure(&own, &docs, &segs, |_| true);

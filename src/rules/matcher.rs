@@ -779,8 +779,9 @@ fn ascii_twin(regex: &Regex) -> Option<Derived> {
 /// twice (BENCHMARKS.md, "One cache per regex"). Workers claim the rules of a
 /// batch (see `rules::find_with`), so two seldom search one regex at once.
 ///
-/// It dereferences to the regex itself, whose own search methods use its
-/// per-thread pool, not the shared cache.
+/// Searches go through its own methods, which use the shared cache; the
+/// regex itself ([`Derived::regex`]) is there for what it tells about its
+/// pattern, since its search methods would use its per-thread pool instead.
 pub struct Derived {
     regex: meta::Regex,
     /// Boxed: a cache is 1.4 KB before its first search, and a pack of
@@ -794,6 +795,12 @@ impl Derived {
             regex,
             cache: Mutex::new(None),
         }
+    }
+
+    /// The compiled regex, for its groups and sizes: searching it directly
+    /// would bypass the shared cache.
+    pub fn regex(&self) -> &meta::Regex {
+        &self.regex
     }
 
     /// Run `f` with the shared cache, made on first use.
@@ -839,14 +846,6 @@ impl Derived {
     }
 }
 
-impl std::ops::Deref for Derived {
-    type Target = meta::Regex;
-
-    fn deref(&self) -> &meta::Regex {
-        &self.regex
-    }
-}
-
 /// A copy starts with no cache, as a clone of `meta::Regex` does.
 impl Clone for Derived {
     fn clone(&self) -> Derived {
@@ -868,7 +867,7 @@ pub(crate) type Captures = regex_automata::util::captures::Captures;
 fn compile_twin(groups: &[Option<String>], hir: &Hir) -> Option<Derived> {
     let built = build(hir)?;
     // The finding reads capture groups by name and number: they must line up.
-    let info = built.group_info();
+    let info = built.regex().group_info();
     let same_groups = info.group_len(PatternID::ZERO) == groups.len()
         && info
             .pattern_names(PatternID::ZERO)
@@ -1872,12 +1871,12 @@ mod tests {
         let groups: Vec<Option<String>> =
             whole.capture_names().map(|n| n.map(String::from)).collect();
         let second = compile_twin(&groups, &pieces[1].0).expect("same groups");
-        let mut caps = second.create_captures();
-        second.captures("xcd", &mut caps);
+        let mut caps = second.regex().create_captures();
+        second.regex().captures("xcd", &mut caps);
         let name = |caps: &Captures, n: &str| caps.get_group_by_name(n).map(|s| s.range());
         assert_eq!(name(&caps, "y"), Some(2..3));
         assert!(name(&caps, "x").is_none() && name(&caps, "z").is_none());
-        second.captures("ab e", &mut caps);
+        second.regex().captures("ab e", &mut caps);
         assert!(!caps.is_match(), "only its own alternative");
         // A pattern that is not an alternation is not split.
         assert!(split(&parse(r"a(b|c)").unwrap()).is_empty());
@@ -2052,8 +2051,8 @@ mod tests {
         let pattern = for_ascii_words(&parse(re.as_str()).unwrap()).unwrap();
         assert!(pattern.to_string().contains("(?-u:\\b)"), "{pattern}");
         let twin = ascii_twin(&re).unwrap();
-        let mut caps = twin.create_captures();
-        twin.captures("Officials said", &mut caps);
+        let mut caps = twin.regex().create_captures();
+        twin.regex().captures("Officials said", &mut caps);
         assert_eq!(caps.get_group_by_name("who").map(|s| s.range()), Some(0..9));
         assert!(ascii_twin(&Regex::new("said").unwrap()).is_none());
     }
@@ -2123,9 +2122,15 @@ mod tests {
         // from the same tree is alike to the byte, the West Asian one is not.
         let own_hir = parse(rules[i].regex.as_str()).unwrap();
         let made_for = |s: Scripts| build(&for_scripts(&own_hir, s).unwrap()).unwrap();
-        assert_eq!(claimed().memory_usage(), made_for(east).memory_usage());
+        assert_eq!(
+            claimed().regex().memory_usage(),
+            made_for(east).regex().memory_usage()
+        );
         let west = Scripts::of('ع').union(Scripts::EUROPEAN);
-        assert_ne!(claimed().memory_usage(), made_for(west).memory_usage());
+        assert_ne!(
+            claimed().regex().memory_usage(),
+            made_for(west).regex().memory_usage()
+        );
         // A copy of the matcher keeps the claim with the twin: the other
         // group still runs the own regex there.
         let copy = m.clone();
@@ -2134,7 +2139,10 @@ mod tests {
         let Engine::Derived(copied) = scan.regex(i, &rules[i], units[1]) else {
             panic!("the claimed twin")
         };
-        assert_eq!(copied.memory_usage(), made_for(east).memory_usage());
+        assert_eq!(
+            copied.regex().memory_usage(),
+            made_for(east).regex().memory_usage()
+        );
         assert_eq!(copy.rules[i].claimed.get().unwrap().0, east);
         // Letters of the fifth group never claim: its twin is nearly the own
         // regex.
@@ -2299,7 +2307,10 @@ mod tests {
         // the twin of `said[z-\x{80}]` used to drop the z).
         let across = Regex::new(r"\bsaid[z-\x{80}]").unwrap();
         let across_twin = ascii_twin(&across).unwrap();
-        assert_eq!(across_twin.find("saidz").map(|m| m.range()), Some(0..5));
+        assert_eq!(
+            across_twin.regex().find("saidz").map(|m| m.range()),
+            Some(0..5)
+        );
         assert_eq!(
             sets(r"said[z-\x{80}]")[0],
             // U+0080 is a control character, not a word character: it stays.
@@ -2314,6 +2325,9 @@ mod tests {
             ]
             .map(String::from)
         );
-        assert_eq!(twin.find("Hua said so").map(|m| m.range()), Some(0..11));
+        assert_eq!(
+            twin.regex().find("Hua said so").map(|m| m.range()),
+            Some(0..11)
+        );
     }
 }
