@@ -183,7 +183,7 @@ fn stages(auditor: &Auditor, docs: &[Document], bytes: usize) {
                 let unit = &d.text[u.start..u.end];
                 cands += 1;
                 let c = Instant::now();
-                let hit = scan.filter(i, rule, u).is_match(unit);
+                let hit = scan.may_match(i, rule, u, unit);
                 reject_t += c.elapsed();
                 if hit {
                     matched += 1;
@@ -209,8 +209,7 @@ fn stages(auditor: &Auditor, docs: &[Document], bytes: usize) {
         for (i, rule) in auditor.rules.rules.iter().enumerate() {
             for ((d, scan), units) in docs.iter().zip(&scans).zip(&units) {
                 for u in scan.candidates(i, units) {
-                    let re = scan.filter(i, rule, u);
-                    hits += re.is_match(&d.text[u.start..u.end]) as usize;
+                    hits += scan.may_match(i, rule, u, &d.text[u.start..u.end]) as usize;
                 }
             }
         }

@@ -26,8 +26,8 @@
 //!    (see `for_ascii_words`). A unit with non-ASCII word characters runs a
 //!    twin made for the groups of scripts it holds (see `Scripts`), after a
 //!    loose regex the lazy DFA can run has rejected most such units (see
-//!    `loose_filter`); a unit whose scripts have no twin (see `Scripts::twin`)
-//!    runs the original.
+//!    `loose_filter`; one per alternative, as in 3.); a unit whose scripts
+//!    have no twin (see `Scripts::twin`) runs the original.
 //! 3. **Alternatives tracked together.** An unanchored lazy DFA over `a|b|c`
 //!    follows every alternative from every position at once, and its states
 //!    are combinations of theirs: on text that does not repeat, the largest
@@ -38,6 +38,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
+use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{Input, PatternID, meta};
 use regex_syntax::hir::{
     Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look, Repetition,
@@ -84,7 +85,11 @@ struct FastRule {
     claimed: OnceLock<(Scripts, Option<Derived>)>,
     /// A looser regex for every unit with non-ASCII word characters (see
     /// [`loose_filter`]), made on first use: most documents never need it.
-    loose: OnceLock<Option<Derived>>,
+    /// One per top-level alternative, as the rule's [`Piece`]s are, where the
+    /// pattern is an alternation: the filter only says yes or no, and `a|b`
+    /// matches where `a` or `b` does, so searched apart their states add up
+    /// instead of multiplying.
+    loose: OnceLock<Option<Vec<Derived>>>,
     /// The rule's top-level alternatives, each searched on its own in units
     /// without non-ASCII word characters (see [`Piece`]); empty when the rule
     /// is searched whole.
@@ -545,22 +550,42 @@ impl Scan<'_> {
         Engine::Own(rule.regex.get())
     }
 
-    /// A regex that finds a match in `unit` whenever [`regex`](Scan::regex)
-    /// does, and runs on the fast lazy DFA: for rejecting a candidate unit
-    /// cheaply before searching it for the match itself.
-    pub fn filter<'a>(&'a self, index: usize, rule: &'a CompiledRule, unit: Span) -> Engine<'a> {
+    /// Whether rule number `index` (`rule`) may match in `unit` (whose text is
+    /// `unit_text`): `false` only where [`regex`](Scan::regex) finds no
+    /// match. It runs on the fast lazy DFA, to reject a candidate unit
+    /// cheaply before searching it for the match itself: a unit with
+    /// non-ASCII word characters is searched with the rule's loose filter
+    /// (see `loose_filter`), alternative by alternative, each only where
+    /// its piece's literals occur.
+    pub fn may_match(
+        &self,
+        index: usize,
+        rule: &CompiledRule,
+        unit: Span,
+        unit_text: &str,
+    ) -> bool {
         let fast = &self.matcher.rules[index];
         let scripts = self.scripts(unit);
         if scripts == Scripts::NONE || !fast.twin {
-            return self.regex(index, rule, unit);
+            return self.regex(index, rule, unit).is_match(unit_text);
         }
         let loose = fast
             .loose
-            .get_or_init(|| build(&loose_filter(&parse(rule.regex.as_str())?)?));
-        match loose {
-            Some(loose) => Engine::Derived(loose),
-            None => self.regex(index, rule, unit),
+            .get_or_init(|| loose_filters(&parse(&rule.pattern_compiled)?));
+        let Some(loose) = loose else {
+            return self.regex(index, rule, unit).is_match(unit_text);
+        };
+        // The pieces and the loose filters come from the same alternatives,
+        // in the same order, unless a piece did not compile.
+        if loose.len() != fast.pieces.len() {
+            return loose.iter().any(|re| re.is_match(unit_text));
         }
+        // Literals a unit's accented letters do not hide (see `literals_hold`).
+        let blind = !self.literals_hold(unit);
+        loose.iter().zip(&fast.pieces).any(|(re, piece)| {
+            (blind || !piece.prefiltered || self.holds_all(piece.slots.clone(), unit))
+                && re.is_match(unit_text)
+        })
     }
 
     /// The scripts of the non-ASCII word characters inside `unit`:
@@ -878,7 +903,16 @@ fn compile_twin(groups: &[Option<String>], hir: &Hir) -> Option<Derived> {
 /// Compile a derived regex as `regex::RegexBuilder` would its pattern, with
 /// the limits of the rules (see `compile::build_regex`).
 fn build(hir: &Hir) -> Option<Derived> {
-    let config = meta::Config::new()
+    meta::Builder::new()
+        .configure(derived_config())
+        .build_from_hir(hir)
+        .ok()
+        .map(Derived::new)
+}
+
+/// The configuration of every derived regex (see [`build`]).
+fn derived_config() -> meta::Config {
+    meta::Config::new()
         .match_kind(regex_automata::MatchKind::LeftmostFirst)
         .utf8_empty(true)
         .nfa_size_limit(Some(crate::rules::compile::REGEX_SIZE_LIMIT))
@@ -889,12 +923,7 @@ fn build(hir: &Hir) -> Option<Derived> {
         // the 63 KB of that rule's own regex) serves captures only of the few
         // one-pass patterns.
         .onepass(false)
-        .auto_prefilter(false);
-    meta::Builder::new()
-        .configure(config)
-        .build_from_hir(hir)
-        .ok()
-        .map(Derived::new)
+        .auto_prefilter(false)
 }
 
 /// The regex one unit is searched with: the rule's own, or one derived from
@@ -1280,6 +1309,34 @@ fn loose_filter(h: &Hir) -> Option<Hir> {
         _ => None,
     })
     .map(|h| unbounded(&h))
+}
+
+/// The loose filter of a rule's pattern `h` (see [`loose_filter`]), one
+/// regex per top-level alternative of `h` when it is an alternation, in the
+/// order of its [`Piece`]s (see [`split`]); `None` when `h` runs on the lazy
+/// DFA as it is, or a part does not compile. Each alternative is loosened
+/// on its own: loosening the whole would rebuild the alternation, which
+/// may merge or flatten alternatives and lose that order.
+fn loose_filters(h: &Hir) -> Option<Vec<Derived>> {
+    let loose = loose_filter(h)?;
+    let HirKind::Alternation(alternatives) = h.kind() else {
+        return Some(vec![build_filter(&loose)?]);
+    };
+    alternatives
+        .iter()
+        .map(|alt| build_filter(&loose_filter(alt).unwrap_or_else(|| alt.clone())))
+        .collect()
+}
+
+/// Compile a filter: as [`build`], but without capture groups, which a
+/// search that only says yes or no never reads (they cost automaton states
+/// and a slot per state in each cache).
+fn build_filter(hir: &Hir) -> Option<Derived> {
+    meta::Builder::new()
+        .configure(derived_config().which_captures(WhichCaptures::Implicit))
+        .build_from_hir(hir)
+        .ok()
+        .map(Derived::new)
 }
 
 /// `h` with every counted repetition left open above: `(?:{aux}\s+){0,2}`
@@ -2233,8 +2290,11 @@ mod tests {
         for (text, loose) in [("Zoe said so.", false), ("Zoë ſaid so.", true)] {
             let scan = m.scan(text);
             let unit = Span::new(0, text.len());
-            let filter = scan.filter(i, &rules[i], unit);
-            assert_eq!(!filter.is(scan.regex(i, &rules[i], unit)), loose, "{text}");
+            // The loose filter runs (compiled on first use) only where the
+            // unit holds a non-ASCII word character.
+            scan.may_match(i, &rules[i], unit, text);
+            let fast = &m.rules[i];
+            assert_eq!(fast.loose.get().is_some(), loose, "{text}");
         }
         // One loose regex serves every script, far smaller than the own: a
         // loose filter that loosened nothing would be as large. (Under half
@@ -2277,6 +2337,70 @@ mod tests {
                 .len()
         };
         assert!(states(&loose) < states(r"(?:[a-z]+\s+){0,3}said"));
+    }
+
+    #[test]
+    fn loose_filters_split_an_alternation_and_accept_what_the_rule_does() {
+        // Searched apart, the alternatives say yes exactly where the whole
+        // loose filter does.
+        let pattern = r"(?P<who>\p{Lu}\p{L}+)\s+(?i:said|asked)\b|\b(?i:according\s+to)\s+(?P<who2>\p{Lu}\p{L}+)";
+        let hir = parse(pattern).unwrap();
+        let pieces = loose_filters(&hir).unwrap();
+        assert_eq!(pieces.len(), 2);
+        let whole = Regex::new(&loose_filter(&hir).unwrap().to_string()).unwrap();
+        for text in [
+            "Zoë said so.",
+            "according to Zoë, it rained",
+            "Zoë told us",
+            "é",
+        ] {
+            let any = pieces.iter().any(|p| p.is_match(text));
+            assert_eq!(any, whole.is_match(text), "{text}");
+        }
+        // Without capture groups: a filter only says yes or no.
+        assert!(
+            pieces
+                .iter()
+                .all(|p| p.regex().group_info().all_group_len() == 1)
+        );
+        // In the matcher: no unit with accented names that a built-in rule
+        // matches is rejected by its filter.
+        let auditor = crate::Auditor::builtin().unwrap();
+        let rules = &auditor.rules.rules;
+        let m = Matcher::new(rules);
+        let text = "“It is over,” said José Ibáñez, a spokesman for the Ministério. \
+                    According to the Folha de São Paulo, the deal collapsed, officials in Brasília said. \
+                    Lucía Pérez, a lawyer, declined to comment.";
+        let scan = m.scan(text);
+        let seg = crate::text::segment(text);
+        let mut matched = 0;
+        for (i, rule) in rules.iter().enumerate() {
+            for s in &seg.sentences {
+                let unit = s.span;
+                let unit_text = &text[unit.start..unit.end];
+                let mut n = 0;
+                scan.regex(i, rule, unit).each_match(
+                    unit_text,
+                    unit.start,
+                    &mut Vec::new(),
+                    |_| n += 1,
+                );
+                if n > 0 {
+                    matched += 1;
+                    assert!(
+                        scan.may_match(i, rule, unit, unit_text),
+                        "{} rejected {unit_text}",
+                        rule.id
+                    );
+                }
+            }
+        }
+        assert!(matched >= 5, "{matched}");
+        // A rule searched in pieces has a loose filter for each, in their
+        // order, so each runs only where its piece's literals occur.
+        let i = rules.iter().position(|r| r.id == "other-outlet").unwrap();
+        let loose = m.rules[i].loose.get().and_then(Option::as_ref).unwrap();
+        assert!(loose.len() > 1 && loose.len() == m.rules[i].pieces.len());
     }
 
     #[test]

@@ -322,7 +322,7 @@ fn match_rule(
         // Most candidate units hold no match: a forward-only search on the lazy
         // DFA rejects them without the reverse search and capture engines a full
         // match needs, and without allocating.
-        if !scan.filter(order, rule, unit).is_match(unit_text) {
+        if !scan.may_match(order, rule, unit, unit_text) {
             continue;
         }
         // Only now: for a unit the ASCII twin cannot search, this may compile
