@@ -575,8 +575,10 @@ impl Scan<'_> {
         let Some(loose) = loose else {
             return self.regex(index, rule, unit).is_match(unit_text);
         };
-        // The pieces and the loose filters come from the same alternatives,
-        // in the same order, unless a piece did not compile.
+        // The pieces and the loose filters come from the same alternatives of
+        // the same parse, in the same order. The counts differ when the rule
+        // is not an alternation (no pieces, one filter) or a piece did not
+        // compile (no pieces): then every filter runs.
         if loose.len() != fast.pieces.len() {
             return loose.iter().any(|re| re.is_match(unit_text));
         }
@@ -2294,7 +2296,11 @@ mod tests {
             // unit holds a non-ASCII word character.
             scan.may_match(i, &rules[i], unit, text);
             let fast = &m.rules[i];
-            assert_eq!(fast.loose.get().is_some(), loose, "{text}");
+            assert_eq!(
+                fast.loose.get().is_some_and(Option::is_some),
+                loose,
+                "{text}"
+            );
         }
         // One loose regex serves every script, far smaller than the own: a
         // loose filter that loosened nothing would be as large. (Under half
@@ -2341,8 +2347,10 @@ mod tests {
 
     #[test]
     fn loose_filters_split_an_alternation_and_accept_what_the_rule_does() {
-        // Searched apart, the alternatives say yes exactly where the whole
-        // loose filter does.
+        // Searched apart, the alternatives say yes where the whole loose
+        // filter does on these texts (in general never more: an alternative
+        // it leaves unchanged keeps its counted repetitions), and wherever
+        // the rule matches.
         let pattern = r"(?P<who>\p{Lu}\p{L}+)\s+(?i:said|asked)\b|\b(?i:according\s+to)\s+(?P<who2>\p{Lu}\p{L}+)";
         let hir = parse(pattern).unwrap();
         let pieces = loose_filters(&hir).unwrap();
