@@ -510,14 +510,20 @@ impl Scan<'_> {
         if fast.pieces.is_empty() || self.scripts(unit) != Scripts::NONE {
             return None;
         }
-        // A unit with a character the literals leave out runs every piece.
         let blind = !self.literals_hold(unit);
         for piece in &fast.pieces {
-            if blind || !piece.prefiltered || self.holds_all(piece.slots.clone(), unit) {
+            if self.piece_may_occur(piece, unit, blind) {
                 out.push(&piece.regex);
             }
         }
         Some(())
+    }
+
+    /// Whether `piece`'s literals allow it to match in `unit`: they all occur
+    /// there, or it has none, or the unit is `blind` (it holds a character
+    /// the literals leave out, see [`literals_hold`](Scan::literals_hold)).
+    fn piece_may_occur(&self, piece: &Piece, unit: Span, blind: bool) -> bool {
+        blind || !piece.prefiltered || self.holds_all(piece.slots.clone(), unit)
     }
 
     /// Whether every slot among `slots` has a literal inside `unit`.
@@ -582,12 +588,11 @@ impl Scan<'_> {
         if loose.len() != fast.pieces.len() {
             return loose.iter().any(|re| re.is_match(unit_text));
         }
-        // Literals a unit's accented letters do not hide (see `literals_hold`).
         let blind = !self.literals_hold(unit);
-        loose.iter().zip(&fast.pieces).any(|(re, piece)| {
-            (blind || !piece.prefiltered || self.holds_all(piece.slots.clone(), unit))
-                && re.is_match(unit_text)
-        })
+        loose
+            .iter()
+            .zip(&fast.pieces)
+            .any(|(re, piece)| self.piece_may_occur(piece, unit, blind) && re.is_match(unit_text))
     }
 
     /// The scripts of the non-ASCII word characters inside `unit`:
@@ -1320,13 +1325,18 @@ fn loose_filter(h: &Hir) -> Option<Hir> {
 /// on its own: loosening the whole would rebuild the alternation, which
 /// may merge or flatten alternatives and lose that order.
 fn loose_filters(h: &Hir) -> Option<Vec<Derived>> {
-    let loose = loose_filter(h)?;
     let HirKind::Alternation(alternatives) = h.kind() else {
-        return Some(vec![build_filter(&loose)?]);
+        return Some(vec![build_filter(&loose_filter(h)?)?]);
     };
-    alternatives
-        .iter()
-        .map(|alt| build_filter(&loose_filter(alt).unwrap_or_else(|| alt.clone())))
+    let loosened: Vec<Option<Hir>> = alternatives.iter().map(loose_filter).collect();
+    // Nothing to loosen: as `loose_filter` of the whole says.
+    if loosened.iter().all(Option::is_none) {
+        return None;
+    }
+    loosened
+        .into_iter()
+        .zip(alternatives)
+        .map(|(loose, alt)| build_filter(loose.as_ref().unwrap_or(alt)))
         .collect()
 }
 
