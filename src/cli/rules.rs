@@ -328,6 +328,13 @@ fn show(args: ShowArgs) -> Result<u8, String> {
                 u.as_str()
             );
         }
+        for f in &r.not_followed_by {
+            let _ = writeln!(
+                out,
+                "    Not when `{}` matches right after the match.",
+                f.as_str()
+            );
+        }
         if !r.overridden_by.is_empty() {
             let _ = writeln!(
                 out,

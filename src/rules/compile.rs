@@ -148,6 +148,9 @@ pub struct CompiledRule {
     pub near: Option<(RuleRegex, usize)>,
     /// Patterns that cancel a finding when they match in its sentence.
     pub unless: Vec<RuleRegex>,
+    /// Patterns that cancel a finding when they match where it ends
+    /// (anchored there, read to the end of its sentence).
+    pub not_followed_by: Vec<RuleRegex>,
     /// How to read the source from the match.
     pub source: Option<SourceDef>,
     /// Drops the finding when it matches the whole captured source.
@@ -861,7 +864,7 @@ fn compile_rule(
         };
         Ok((written, expanded, regex))
     });
-    // The conditions: `near`, `unless` and `source.reject`.
+    // The conditions: `near`, `unless`, `not_followed_by` and `source.reject`.
     let condition = |what, pattern, phrases| {
         expand_pattern(src, id, what, pattern, phrases, lexicon, whole.clone())
             .and_then(|e| rule_regex(src, id, what, e, defer))
@@ -873,6 +876,19 @@ fn compile_rule(
     for u in &def.unless {
         match condition("unless", Some(u), None) {
             Ok(re) => unless.push(re),
+            Err(e) => errors.push(e),
+        }
+    }
+    // Anchored: each is read from the finding's end, not searched for.
+    let anchored_after: Vec<toml::Spanned<String>> = def
+        .not_followed_by
+        .iter()
+        .map(|f| toml::Spanned::new(f.span(), format!("^(?:{})", f.get_ref())))
+        .collect();
+    let mut not_followed_by = Vec::new();
+    for anchored in &anchored_after {
+        match condition("not_followed_by", Some(anchored), None) {
+            Ok(re) => not_followed_by.push(re),
             Err(e) => errors.push(e),
         }
     }
@@ -967,6 +983,7 @@ fn compile_rule(
         groups: group_list,
         near,
         unless,
+        not_followed_by,
         source: def.source.clone(),
         reject,
         overridden_by: def.overridden_by.clone(),
@@ -1164,6 +1181,15 @@ impl CompiledRule {
         };
         if unless {
             return None;
+        }
+        // Read from the first character after the finding that is not white
+        // space ("claimed" then "her third national title"), to the end of
+        // its sentence.
+        if !self.not_followed_by.is_empty() {
+            let rest = text[span.end..check.end.max(span.end)].trim_start();
+            if self.not_followed_by.iter().any(|f| f.get().is_match(rest)) {
+                return None;
+            }
         }
         if let Some((near, within)) = &self.near {
             let hits = match &mut cache.near {
@@ -1482,11 +1508,13 @@ mod deferred_tests {
     use super::*;
     use crate::input::{Document, Format};
 
-    /// Every regex of every rule: the pattern, `near`, `unless` and `reject`.
+    /// Every regex of every rule: the pattern, `near`, `unless`,
+    /// `not_followed_by` and `reject`.
     fn regexes(r: &CompiledRule) -> impl Iterator<Item = &RuleRegex> {
         std::iter::once(&r.regex)
             .chain(r.near.as_ref().map(|(n, _)| n))
             .chain(&r.unless)
+            .chain(&r.not_followed_by)
             .chain(&r.reject)
     }
 

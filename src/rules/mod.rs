@@ -1354,6 +1354,57 @@ mod tests {
         }
     }
 
+    /// `not_followed_by` drops only the match it follows, read from the
+    /// match's end (after an empty `end` group, where there is one); `unless`
+    /// would drop every match in the sentence.
+    #[test]
+    fn not_followed_by_drops_only_the_match_it_follows() {
+        let auditor = crate::Auditor::from_sources(&[PackSource {
+            path: "after.toml".into(),
+            text: r#"
+[pack]
+id = "after"
+[[rule]]
+id = "claims"
+category = "a"
+pattern = '\b(?P<who>[A-Z][a-z]+|she)\s+claimed(?P<end>)\s'
+not_followed_by = ['(?:her|his|the)\s+(?:[a-z]+\s+){0,2}(?:title|medal)', 'x{3}']
+source = { group = "who", kind = "named" }
+message = "m"
+"#
+            .into(),
+        }])
+        .unwrap();
+        let rules = &auditor.rules;
+        let sources_of = |text: &str| {
+            let doc = Document::from_text("t.txt", text.into(), Format::Text);
+            let seg = crate::text::segment(&doc.text);
+            find(rules, &doc, &seg)
+                .into_iter()
+                .map(|f| f.source.map(|s| s.name).unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            sources_of("Nkosi claimed her third national title."),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            sources_of("After she claimed the gold medal, Nkosi claimed the referee was biased."),
+            vec!["Nkosi".to_string()]
+        );
+        assert_eq!(
+            sources_of("Nkosi claimed the referee was biased."),
+            vec!["Nkosi".to_string()]
+        );
+        // Anchored at the end: a title later in the sentence does not count.
+        assert_eq!(
+            sources_of("Nkosi claimed on Sunday that the title was stolen."),
+            vec!["Nkosi".to_string()]
+        );
+        // Any of the list drops it.
+        assert_eq!(sources_of("Nkosi claimed xxx."), Vec::<String>::new());
+    }
+
     /// Two readings that yield to each other: the longer stands, two as long
     /// both go (the rules must then decide), and a one-way yield is unchanged.
     #[test]

@@ -151,6 +151,10 @@ pub struct RuleDef {
     /// Patterns that, matching anywhere in the same sentence, cancel the finding.
     #[serde(default)]
     pub unless: Vec<Spanned<String>>,
+    /// Patterns that, matching right after the finding, cancel it: the
+    /// negative look-ahead the regex crate lacks.
+    #[serde(default)]
+    pub not_followed_by: Vec<Spanned<String>>,
     /// Where the match may fall relative to direct quotations.
     #[serde(default)]
     pub quotes: Quotes,
