@@ -198,6 +198,22 @@ fn list_filters_and_json() {
     assert!(stderr(&o).contains("did you mean `anonymous-source`?"));
 }
 
+/// `not_followed_by` is shown as the rule wrote it, without the anchor the
+/// engine adds.
+#[test]
+fn show_lists_not_followed_by_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = sourcing(dir.path(), &["rules", "show", "named-office"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let line = out
+        .lines()
+        .find(|l| l.contains("right after the match"))
+        .unwrap_or_else(|| panic!("no not_followed_by line in {out}"));
+    assert!(line.contains("Not when `(?:(?:Mass|"), "{line}");
+    assert!(!line.contains("`^"), "{line}");
+}
+
 #[test]
 fn show_explains_a_rule_with_its_compiled_pattern() {
     let dir = tempfile::tempdir().unwrap();
