@@ -329,15 +329,10 @@ fn show(args: ShowArgs) -> Result<u8, String> {
             );
         }
         for f in &r.not_followed_by {
-            // Shown as written: the anchor is the engine's, not the rule's.
-            let written = f.as_str();
-            let written = written
-                .strip_prefix("^(?:")
-                .and_then(|w| w.strip_suffix(')'))
-                .unwrap_or(written);
             let _ = writeln!(
                 out,
-                "    Not when `{written}` matches right after the match."
+                "    Not when `{}` matches right after the match.",
+                f.as_str()
             );
         }
         if !r.overridden_by.is_empty() {

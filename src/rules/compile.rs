@@ -148,8 +148,8 @@ pub struct CompiledRule {
     pub near: Option<(RuleRegex, usize)>,
     /// Patterns that cancel a finding when they match in its sentence.
     pub unless: Vec<RuleRegex>,
-    /// Patterns that cancel a finding when they match where it ends
-    /// (anchored there, read to the end of its sentence).
+    /// Patterns that cancel a finding when a match of theirs starts where it
+    /// ends (past white space), read to the end of its sentence.
     pub not_followed_by: Vec<RuleRegex>,
     /// How to read the source from the match.
     pub source: Option<SourceDef>,
@@ -879,15 +879,9 @@ fn compile_rule(
             Err(e) => errors.push(e),
         }
     }
-    // Anchored: each is read from the finding's end, not searched for.
-    let anchored_after: Vec<toml::Spanned<String>> = def
-        .not_followed_by
-        .iter()
-        .map(|f| toml::Spanned::new(f.span(), format!("^(?:{})", f.get_ref())))
-        .collect();
     let mut not_followed_by = Vec::new();
-    for anchored in &anchored_after {
-        match condition("not_followed_by", Some(anchored), None) {
+    for f in &def.not_followed_by {
+        match condition("not_followed_by", Some(f), None) {
             Ok(re) => not_followed_by.push(re),
             Err(e) => errors.push(e),
         }
@@ -1184,10 +1178,12 @@ impl CompiledRule {
         }
         // Read from the first character after the finding that is not white
         // space ("claimed" then "her third national title"), to the end of
-        // its sentence.
+        // its sentence. A leftmost match that starts at 0 is an anchored
+        // one: there is one exactly when some match starts there.
         if !self.not_followed_by.is_empty() {
             let rest = text[span.end..check.end.max(span.end)].trim_start();
-            if self.not_followed_by.iter().any(|f| f.get().is_match(rest)) {
+            let follows = |f: &RuleRegex| f.get().find(rest).is_some_and(|m| m.start() == 0);
+            if self.not_followed_by.iter().any(follows) {
                 return None;
             }
         }

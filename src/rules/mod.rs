@@ -1354,14 +1354,30 @@ mod tests {
         }
     }
 
+    /// An auditor of one pack written in a test, and no other rules.
+    fn auditor_of(path: &str, pack: &str) -> crate::Auditor {
+        crate::Auditor::from_sources(&[PackSource {
+            path: path.into(),
+            text: pack.into(),
+        }])
+        .unwrap()
+    }
+
+    /// The findings of `auditor`'s rules in `text`, as one plain-text document.
+    fn findings_of(auditor: &crate::Auditor, text: &str) -> Vec<Finding> {
+        let doc = Document::from_text("t.txt", text.into(), Format::Text);
+        let seg = crate::text::segment(&doc.text);
+        find(&auditor.rules, &doc, &seg)
+    }
+
     /// `not_followed_by` drops only the match it follows, read from the
     /// match's end (after an empty `end` group, where there is one); `unless`
     /// would drop every match in the sentence.
     #[test]
     fn not_followed_by_drops_only_the_match_it_follows() {
-        let auditor = crate::Auditor::from_sources(&[PackSource {
-            path: "after.toml".into(),
-            text: r#"
+        let auditor = auditor_of(
+            "after.toml",
+            r#"
 [pack]
 id = "after"
 [[rule]]
@@ -1371,15 +1387,10 @@ pattern = '\b(?P<who>[A-Z][a-z]+|she)\s+claimed(?P<end>)\s'
 not_followed_by = ['(?:her|his|the)\s+(?:[a-z]+\s+){0,2}(?:title|medal)', 'x{3}']
 source = { group = "who", kind = "named" }
 message = "m"
-"#
-            .into(),
-        }])
-        .unwrap();
-        let rules = &auditor.rules;
+"#,
+        );
         let sources_of = |text: &str| {
-            let doc = Document::from_text("t.txt", text.into(), Format::Text);
-            let seg = crate::text::segment(&doc.text);
-            find(rules, &doc, &seg)
+            findings_of(&auditor, text)
                 .into_iter()
                 .map(|f| f.source.map(|s| s.name).unwrap_or_default())
                 .collect::<Vec<_>>()
@@ -1409,9 +1420,9 @@ message = "m"
     /// both go (the rules must then decide), and a one-way yield is unchanged.
     #[test]
     fn mutual_yields_keep_the_longer_reading() {
-        let auditor = crate::Auditor::from_sources(&[PackSource {
-            path: "mutual.toml".into(),
-            text: r#"
+        let auditor = auditor_of(
+            "mutual.toml",
+            r#"
 [pack]
 id = "mutual"
 [[rule]]
@@ -1438,15 +1449,10 @@ category = "d"
 pattern = '\bthe\s+aides?\s+said\b'
 overridden_by = ["a"]
 message = "m"
-"#
-            .into(),
-        }])
-        .unwrap();
-        let rules = &auditor.rules;
+"#,
+        );
         let rules_of = |text: &str| {
-            let doc = Document::from_text("t.txt", text.into(), Format::Text);
-            let seg = crate::text::segment(&doc.text);
-            find(rules, &doc, &seg)
+            findings_of(&auditor, text)
                 .into_iter()
                 .map(|f| f.rule)
                 .collect::<Vec<_>>()
@@ -1465,9 +1471,9 @@ message = "m"
     /// path must find what the plain one finds in units that hold them.
     #[test]
     fn fast_path_keeps_accented_literals_and_folds() {
-        let auditor = crate::Auditor::from_sources(&[PackSource {
-            path: "accents.toml".into(),
-            text: r#"
+        let auditor = auditor_of(
+            "accents.toml",
+            r#"
 [pack]
 id = "accents"
 [[rule]]
@@ -1480,10 +1486,8 @@ id = "pais"
 category = "x"
 pattern = '\bEl\s+Pa[ií]s\s+(?:reported|says)\b'
 message = "m"
-"#
-            .into(),
-        }])
-        .unwrap();
+"#,
+        );
         let rules = &auditor.rules;
         let plain = matcher::Matcher::plain(&rules.rules);
         for text in [
