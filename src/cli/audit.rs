@@ -94,10 +94,10 @@ pub struct AuditArgs {
     /// and NO_COLOR is unset or empty.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Worker threads (default: one per core). Each takes up to 96 consecutive
+    /// Worker threads (default: one per core). Each takes up to 64 consecutive
     /// articles at a time and runs every rule over all of them, which keeps the
     /// rules' tables in the CPU caches; the environment variable SOURCING_BATCH
-    /// changes the 96 (for measurements). With more than five workers batches
+    /// changes the 64 (for measurements). With more than eight workers batches
     /// get smaller, so that at most 1,024 articles are in flight.
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -327,10 +327,10 @@ enum Event<A, T> {
 /// (`cargo run --release --example rule_cost -- DIR batch`), and 128 were
 /// 10–20 % faster again than 32 on two cores. 256 gained nothing more and
 /// took 100 MB over 107,541 files, against 83 MB at 128 (BENCHMARKS.md, "One
-/// cache per regex"). 96 since the rules grew: 128 reached 97–101 MB over
-/// 107,541 files, 96 took 94–95 MB within 2 % of the time (BENCHMARKS.md,
-/// "Batches of 96").
-const BATCH: usize = 96;
+/// cache per regex"). 64 since the rules grew and the workers share their
+/// caches: over 107,541 files 128 reached 96–101 MB, 96 reached 96–99 MB and
+/// 64 92 MB, in the same time (BENCHMARKS.md, "Smaller batches").
+const BATCH: usize = 64;
 
 /// Most text a worker audits together (see `audit_in_place`).
 const PART_BYTES: usize = 4 << 20;
@@ -773,7 +773,7 @@ fn audit_in_place<T, K, E>(
     missing: impl Fn(&T) -> E,
 ) -> Vec<Result<(K, AuditReport), E>> {
     // A part is audited once its documents' text reaches `part_bytes`: a batch
-    // of 96 files of up to --max-bytes each would otherwise hold 2 GiB of text
+    // of 64 files of up to --max-bytes each would otherwise hold 2 GiB of text
     // (and its segments and literal hits) at once. Articles are a few KB, so a
     // batch of them is one part. Only what `keep` takes of an audited item
     // stays until the batch is done, not its document.
