@@ -328,8 +328,8 @@ enum Event<A, T> {
 /// 10–20 % faster again than 32 on two cores. 256 gained nothing more and
 /// took 100 MB over 107,541 files, against 83 MB at 128 (BENCHMARKS.md, "One
 /// cache per regex"). 64 since the rules grew and the workers share their
-/// caches: over 107,541 files 128 reached 96–101 MB, 96 reached 96–99 MB and
-/// 64 92 MB, in the same time (BENCHMARKS.md, "Smaller batches").
+/// caches: over 107,541 files 128 reached 97–101 MB, 96 94–99 MB and 64
+/// 92 MB, in the same time (BENCHMARKS.md, "Smaller batches").
 const BATCH: usize = 64;
 
 /// Most text a worker audits together (see `audit_in_place`).
@@ -773,7 +773,7 @@ fn audit_in_place<T, K, E>(
     missing: impl Fn(&T) -> E,
 ) -> Vec<Result<(K, AuditReport), E>> {
     // A part is audited once its documents' text reaches `part_bytes`: a batch
-    // of 64 files of up to --max-bytes each would otherwise hold 2 GiB of text
+    // of 64 files of up to --max-bytes each would otherwise hold 1 GiB of text
     // (and its segments and literal hits) at once. Articles are a few KB, so a
     // batch of them is one part. Only what `keep` takes of an audited item
     // stays until the batch is done, not its document.
