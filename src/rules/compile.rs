@@ -70,15 +70,13 @@ impl RuleRegex {
     /// broken anyway, the run stops with an internal error rather than silently
     /// dropping a rule or one of its conditions.
     pub fn get(&self) -> &Regex {
-        self.compiled
-            .get_or_init(|| match build_regex(&self.pattern) {
-                Ok(regex) => regex,
-                #[allow(clippy::panic)]
-                Err(e) => panic!(
-                    "a built-in pattern does not compile ({e}): {}",
-                    self.pattern.chars().take(200).collect::<String>()
-                ),
-            })
+        self.compiled.get_or_init(|| {
+            built_or_panic(
+                build_regex(&self.pattern),
+                &self.pattern,
+                "a built-in pattern",
+            )
+        })
     }
 
     /// The pattern, as compiled.
@@ -108,17 +106,28 @@ impl RuleRegex {
     /// As [`get`](RuleRegex::get), if a deferred pattern does not compile.
     pub fn matches_at_start(&self, text: &str) -> bool {
         use regex_automata::{Anchored, Input};
-        let re = self
-            .anchored
-            .get_or_init(|| match build_search_regex(&self.pattern) {
-                Ok(re) => re,
-                #[allow(clippy::panic)]
-                Err(e) => panic!(
-                    "a rule pattern does not compile for an anchored search ({e}): {}",
-                    self.pattern.chars().take(200).collect::<String>()
-                ),
-            });
+        let re = self.anchored.get_or_init(|| {
+            built_or_panic(
+                build_search_regex(&self.pattern),
+                &self.pattern,
+                "a rule pattern, for an anchored search,",
+            )
+        });
         re.is_match(Input::new(text).anchored(Anchored::Yes))
+    }
+}
+
+/// A deferred pattern's regex, built on first use: one that does not build
+/// is an internal error (see [`RuleRegex::get`]), reported with `what` and
+/// the pattern's start.
+fn built_or_panic<T, E: std::fmt::Display>(built: Result<T, E>, pattern: &str, what: &str) -> T {
+    match built {
+        Ok(re) => re,
+        #[allow(clippy::panic)]
+        Err(e) => panic!(
+            "{what} does not compile ({e}): {}",
+            pattern.chars().take(200).collect::<String>()
+        ),
     }
 }
 
