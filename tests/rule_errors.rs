@@ -100,6 +100,18 @@ fn invalid_regex_is_located_at_the_pattern() {
     snap!("error-invalid-regex", out);
 }
 
+/// A wrong `not_followed_by` is reported while loading, at its entry, like
+/// any other pattern (it is checked there, then searched anchored).
+#[test]
+fn invalid_not_followed_by_is_located_at_its_entry() {
+    let text = kremlin_rule(
+        "pattern = '(?P<source>Kremlin)\\s+said'\nnot_followed_by = ['Mass', '(?:her\\s+title']\nsource = { group = \"source\", kind = \"anonymous\" }\n",
+    );
+    let out = errors_with_builtins(&[pack("rules/newsroom.toml", &text)]);
+    assert!(out.contains("unclosed group"), "{out}");
+    assert!(out.contains("rules/newsroom.toml:8:28"), "{out}");
+}
+
 #[test]
 fn a_numbered_source_group_beyond_nine_is_pointed_out() {
     let text = kremlin_rule(
