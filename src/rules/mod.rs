@@ -1023,6 +1023,23 @@ mod tests {
     }
 
     #[test]
+    fn one_unnamed_group_read_by_two_rules_is_one_finding() {
+        // anonymous-interviews reads the counted workers and anonymous-described
+        // the whole description; both begin at "Another", so one yields.
+        let auditor = crate::Auditor::builtin().unwrap();
+        let text = "Another two workers at a factory on the outskirts of Dhaka said the \
+                    overtime was unpaid.";
+        let doc = Document::from_text("t.txt", text.to_string(), Format::Text);
+        let seg = crate::text::segment(&doc.text);
+        let anonymous: Vec<_> = find(&auditor.rules, &doc, &seg)
+            .into_iter()
+            .filter(|f| f.category == "anonymous-source")
+            .map(|f| f.source.map(|s| s.name))
+            .collect();
+        assert_eq!(anonymous, [Some("Another two workers".to_string())]);
+    }
+
+    #[test]
     fn she_said_after_anonymity_granted_stays_anonymous_unless_a_group_was() {
         // The description is too long for the rules to read as a source; the
         // anonymity granted still tells who "she" is.
