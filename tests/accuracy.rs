@@ -262,6 +262,24 @@ fn builtin_rules_stay_above_the_floor_on_the_fourteenth_blind_set() {
     check_floor("tests/blind14", 12);
 }
 
+/// Twelve more no rule was tuned on (`tests/blind15/README.md`), an ordinary
+/// week of a general newsroom in eleven countries' house styles, scored
+/// against the rules of dde9791 before the eleventh session's rule work
+/// (0.914 / 0.831 in flags, 0.934 / 0.861 in all categories).
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_fifteenth_blind_set() {
+    check_floor("tests/blind15", 12);
+}
+
+/// Twelve more (`tests/devset16/README.md`), a news week with varied
+/// attribution (sport, a health study, a trial, layoffs, an audit, a
+/// typhoon, state media, a press review, a live blog); scored blind first
+/// (0.915 / 0.836 in flags), then tuned on.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_sixteenth_development_set() {
+    check_floor("tests/devset16", 12);
+}
+
 /// Twelve more (`tests/devset15/README.md`), investigative, business and
 /// foreign-desk copy leaning on documents, other outlets, state media and
 /// vague attribution; scored blind first (0.862 / 0.870 in flags), then
