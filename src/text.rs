@@ -122,6 +122,9 @@ const ABBREVIATIONS: &[&str] = &[
     "Lt", "Col", "Capt", "Cmdr", "Adm", "Maj", "Sgt", "Cpl", "Pvt", "Brig", "Rev", "Hon", "Pres",
     "Supt", "Det", "Insp", "St", "Ste", "Mt", "Ft", "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "Bros",
     "Dept", "Univ", "Assn", "Ave", "Blvd", "Rd", "vs", "etc", "al", "Gens", "Ald", "Atty", "Amb",
+    // Clergy (`Fr. Emmanuel Dizon`, `Msgr.`) and Philippine usage: engineers
+    // by title, villages, saints' names in places (`Sto. Domingo`, `Sta. Rosa`).
+    "Fr", "Msgr", "Engr", "Brgy", "Sto", "Sta",
 ];
 
 /// Abbreviations that only count before a number (`No. 2`, `Jan. 6`).
@@ -731,7 +734,8 @@ mod tests {
     #[test]
     fn titles_do_not_end_sentences() {
         for t in [
-            "Mr.", "Mrs.", "Ms.", "Dr.", "Sen.", "Rep.", "Gov.", "Gen.", "Lt.", "St.",
+            "Mr.", "Mrs.", "Ms.", "Dr.", "Sen.", "Rep.", "Gov.", "Gen.", "Lt.", "St.", "Fr.",
+            "Sto.", "Sta.", "Engr.",
         ] {
             let text = format!("He met {t} Smith today. It rained.");
             assert_eq!(split(&text).len(), 2, "{text}");
