@@ -91,11 +91,11 @@ fn one_article(bencher: divan::Bencher) {
         .bench(|| auditor.audit(divan::black_box(&doc)));
 }
 
-/// Audit files the way the command line does: batches of 64 consecutive files,
+/// Audit files the way the command line does: batches of 48 consecutive files,
 /// each batch rule by rule (`Auditor::audit_many`), batches in parallel.
 fn audit_files(files: &[PathBuf]) -> usize {
     files
-        .par_chunks(64)
+        .par_chunks(48)
         .map(|chunk| {
             let docs: Vec<_> = chunk
                 .iter()

@@ -94,10 +94,10 @@ pub struct AuditArgs {
     /// and NO_COLOR is unset or empty.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Worker threads (default: one per core). Each takes up to 64 consecutive
+    /// Worker threads (default: one per core). Each takes up to 48 consecutive
     /// articles at a time and runs every rule over all of them, which keeps the
     /// rules' tables in the CPU caches; the environment variable SOURCING_BATCH
-    /// changes the 64 (for measurements). With more than eight workers batches
+    /// changes the 48 (for measurements). With more than ten workers batches
     /// get smaller, so that at most 1,024 articles are in flight.
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -329,8 +329,11 @@ enum Event<A, T> {
 /// took 100 MB over 107,541 files, against 83 MB at 128 (BENCHMARKS.md, "One
 /// cache per regex"). 64 since the rules grew and the workers share their
 /// caches: over 107,541 files 128 reached 97–101 MB, 96 94–99 MB and 64
-/// 92 MB, in the same time (BENCHMARKS.md, "Smaller batches").
-const BATCH: usize = 64;
+/// 92 MB, in the same time (BENCHMARKS.md, "Smaller batches"). 48 since the
+/// eleventh session's rules took 64 to 94–96 MB: 48 held 92.6–93.5 MB in the
+/// same minutes, for 2–8 % more time (BENCHMARKS.md, "The eleventh
+/// session's rules").
+const BATCH: usize = 48;
 
 /// Most text a worker audits together (see `audit_in_place`).
 const PART_BYTES: usize = 4 << 20;
@@ -773,7 +776,7 @@ fn audit_in_place<T, K, E>(
     missing: impl Fn(&T) -> E,
 ) -> Vec<Result<(K, AuditReport), E>> {
     // A part is audited once its documents' text reaches `part_bytes`: a batch
-    // of 64 files of up to --max-bytes each would otherwise hold 1 GiB of text
+    // of 48 files of up to --max-bytes each would otherwise hold 768 MiB of text
     // (and its segments and literal hits) at once. Articles are a few KB, so a
     // batch of them is one part. Only what `keep` takes of an audited item
     // stays until the batch is done, not its document.
