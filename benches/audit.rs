@@ -91,11 +91,11 @@ fn one_article(bencher: divan::Bencher) {
         .bench(|| auditor.audit(divan::black_box(&doc)));
 }
 
-/// Audit files the way the command line does: batches of 48 consecutive files,
+/// Audit files the way the command line does: batches of [`sourcing::BATCH`] consecutive files,
 /// each batch rule by rule (`Auditor::audit_many`), batches in parallel.
 fn audit_files(files: &[PathBuf]) -> usize {
     files
-        .par_chunks(48)
+        .par_chunks(sourcing::BATCH)
         .map(|chunk| {
             let docs: Vec<_> = chunk
                 .iter()

@@ -53,7 +53,7 @@ fn main() {
             .and_then(|p| p.parse().ok())
             .unwrap_or(5);
         for _ in 0..passes {
-            for chunk in refs.chunks(64) {
+            for chunk in refs.chunks(sourcing::BATCH) {
                 std::hint::black_box(auditor.audit_many(chunk));
             }
         }

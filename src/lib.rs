@@ -45,6 +45,21 @@ pub use input::Document;
 pub use report::AuditReport;
 pub use rules::{RuleError, RuleSet};
 
+/// Most documents the command line hands a worker at once, for
+/// [`Auditor::audit_many`] (the benchmark and `examples/rule_cost` batch the
+/// same way). Rules run over a whole batch one rule at a time, which keeps
+/// each rule's regex tables in the CPU's caches: 32 articles audit about 1.4
+/// times as fast as one at a time (`cargo run --release --example rule_cost
+/// -- DIR batch`), and 128 were 10–20 % faster again than 32 on two cores.
+/// 256 gained nothing more and took 100 MB over 107,541 files, against 83 MB
+/// at 128 (BENCHMARKS.md, "One cache per regex"). 64 since the rules grew and
+/// the workers share their caches: over 107,541 files 128 reached 97–101 MB,
+/// 96 94–99 MB and 64 92 MB, in the same time (BENCHMARKS.md, "Smaller
+/// batches"). 48 since the eleventh session's rules took 64 to 94–96 MB: 48
+/// held 92.9–93.7 MB, in the same time within the machine's noise
+/// (BENCHMARKS.md, "The eleventh session's rules").
+pub const BATCH: usize = 48;
+
 /// The source of the default scoring model, always loaded first.
 pub fn scoring_base() -> rules::PackSource {
     rules::builtin_sources()
@@ -89,7 +104,7 @@ impl Auditor {
 
     /// Audit several documents: the same reports as [`Auditor::audit`] on each, in
     /// order, faster per document (see [`rules::find_many`]). The command line
-    /// hands a worker 128 articles at a time; 32 got most of the gain.
+    /// hands a worker [`BATCH`] articles at a time; 32 got most of the gain.
     pub fn audit_many(&self, docs: &[&Document]) -> Vec<AuditReport> {
         self.audit_batch(docs, false)
     }

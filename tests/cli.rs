@@ -232,3 +232,19 @@ fn bad_rule_packs() {
     assert_eq!(missing.code, 2);
     assert!(missing.stderr.contains("nope.toml"), "{}", missing.stderr);
 }
+
+/// `--help` states the batch the workers really take: the number is written
+/// out in the help text, so it must follow the library's constant.
+#[test]
+fn help_states_the_batch_size() {
+    let dir = workspace();
+    let run = audit(dir.path(), &["--help"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let help = run.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    let batch = sourcing::BATCH;
+    assert!(
+        help.contains(&format!("takes up to {batch} consecutive articles")),
+        "{help}"
+    );
+    assert!(help.contains(&format!("changes the {batch}")), "{help}");
+}

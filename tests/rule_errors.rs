@@ -22,6 +22,15 @@ fn errors_with_builtins(extra: &[PackSource]) -> String {
     render(Auditor::from_sources(&sources).expect_err("the pack is broken"))
 }
 
+/// Load the built-in packs plus `text` as `rules/newsroom.toml`; the errors
+/// must say `message` at `place` (file:line:column). Returns them rendered.
+fn located(text: &str, message: &str, place: &str) -> String {
+    let out = errors_with_builtins(&[pack("rules/newsroom.toml", text)]);
+    assert!(out.contains(message), "{out}");
+    assert!(out.contains(place), "{out}");
+    out
+}
+
 fn render(errors: Vec<RuleError>) -> String {
     errors
         .iter()
@@ -94,9 +103,7 @@ fn kremlin_rule(rest: &str) -> String {
 #[test]
 fn invalid_regex_is_located_at_the_pattern() {
     let text = kremlin_rule("pattern = '(?i)(?P<source>person close to the Kremlin'\n");
-    let out = errors_with_builtins(&[pack("rules/newsroom.toml", &text)]);
-    assert!(out.contains("unclosed group"), "{out}");
-    assert!(out.contains("rules/newsroom.toml:7:11"), "{out}");
+    let out = located(&text, "unclosed group", "rules/newsroom.toml:7:11");
     snap!("error-invalid-regex", out);
 }
 
@@ -107,9 +114,7 @@ fn invalid_not_followed_by_is_located_at_its_entry() {
     let text = kremlin_rule(
         "pattern = '(?P<source>Kremlin)\\s+said'\nnot_followed_by = ['Mass', '(?:her\\s+title']\nsource = { group = \"source\", kind = \"anonymous\" }\n",
     );
-    let out = errors_with_builtins(&[pack("rules/newsroom.toml", &text)]);
-    assert!(out.contains("unclosed group"), "{out}");
-    assert!(out.contains("rules/newsroom.toml:8:28"), "{out}");
+    located(&text, "unclosed group", "rules/newsroom.toml:8:28");
 }
 
 #[test]
@@ -117,9 +122,11 @@ fn a_numbered_source_group_beyond_nine_is_pointed_out() {
     let text = kremlin_rule(
         "pattern = '(?P<source>insiders) said|(?P<source10>aides) said'\nsource = { group = \"source\", kind = \"anonymous\" }\n",
     );
-    let out = errors_with_builtins(&[pack("rules/newsroom.toml", &text)]);
-    assert!(out.contains("`source10` is never read"), "{out}");
-    assert!(out.contains("rules/newsroom.toml:7:11"), "{out}");
+    let out = located(
+        &text,
+        "`source10` is never read",
+        "rules/newsroom.toml:7:11",
+    );
     snap!("error-unread-source-group", out);
     // source2 … source9 are read, and pass.
     let ok = text.replace("source10", "source9");

@@ -7,6 +7,7 @@ use std::sync::mpsc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use sourcing::BATCH;
 use sourcing::atomic::AtomicFile;
 use sourcing::input::{self, DEFAULT_MAX_BYTES, Format, InputError};
 use sourcing::report::stream::{Entry, JsonStream, Totals};
@@ -320,20 +321,6 @@ enum Event<A, T> {
     /// The batch that starts at input number `.0`, audited, one result per input.
     Done(usize, Vec<T>),
 }
-
-/// Most inputs handed to a worker at once. Rules run over a whole batch one
-/// rule at a time, which keeps each rule's regex tables in the CPU's caches:
-/// 32 articles audit about 1.4 times as fast as one at a time
-/// (`cargo run --release --example rule_cost -- DIR batch`), and 128 were
-/// 10–20 % faster again than 32 on two cores. 256 gained nothing more and
-/// took 100 MB over 107,541 files, against 83 MB at 128 (BENCHMARKS.md, "One
-/// cache per regex"). 64 since the rules grew and the workers share their
-/// caches: over 107,541 files 128 reached 97–101 MB, 96 94–99 MB and 64
-/// 92 MB, in the same time (BENCHMARKS.md, "Smaller batches"). 48 since the
-/// eleventh session's rules took 64 to 94–96 MB: 48 held 92.6–93.5 MB in the
-/// same minutes, for 2–8 % more time (BENCHMARKS.md, "The eleventh
-/// session's rules").
-const BATCH: usize = 48;
 
 /// Most text a worker audits together (see `audit_in_place`).
 const PART_BYTES: usize = 4 << 20;
