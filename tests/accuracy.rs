@@ -289,6 +289,14 @@ fn builtin_rules_stay_above_the_floor_on_the_sixteenth_blind_set() {
     check_floor("tests/blind16", 12);
 }
 
+/// Twelve more no rule was tuned on (`tests/blind17/README.md`), in the house
+/// styles the tool meets most: Wikinews, the wires, national papers' security
+/// and politics desks, an investigation, local and science news.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_seventeenth_blind_set() {
+    check_floor("tests/blind17", 12);
+}
+
 /// Twelve more (`tests/devset17/README.md`), weighted to the hardest
 /// attribution (press reviews, a live blog, South and Southeast Asian and
 /// West African English, state media, social posts); scored blind first
