@@ -416,7 +416,14 @@ fn outlet_pointer(f: &Finding, text: &str) -> Option<Newsroom> {
             let rest = name.strip_prefix("the ")?;
             matches!(
                 rest,
-                "agency" | "news agency" | "state agency" | "state news agency" | "network"
+                "agency"
+                    | "news agency"
+                    | "state agency"
+                    | "state news agency"
+                    | "network"
+                    | "channel"
+                    | "news channel"
+                    | "state channel"
             )
             .then(|| kind(rest))
         }
@@ -1109,6 +1116,24 @@ mod tests {
         assert_eq!(got, [("other-outlet".into(), Some("The Guardian".into()))]);
         let got = documents("The paper says urchins recovered within four years.");
         assert_eq!(got, [("document-source".into(), None)]);
+        // "The channel" after a broadcaster, and "the agency quoted": the
+        // newsroom again, passing on another's words.
+        let got = settled(
+            "Iranian state television showed the ship. The channel said the crew were safe.",
+        );
+        assert_eq!(
+            got,
+            [("state-media".into(), Some("state television".into()))]
+        );
+        let got = settled(
+            "IRNA reported the seizure. The agency quoted a local official as saying fuel was found.",
+        );
+        assert_eq!(got, [("state-media".into(), Some("IRNA".into()))]);
+        // Alone, the channel is what it names, and a firm quoting a price
+        // passes on no one's words.
+        let got = settled("The channel said it would stop broadcasting.");
+        assert_eq!(got, [("named-source".into(), Some("The channel".into()))]);
+        assert!(settled("The company quoted a price of five dollars.").is_empty());
     }
 
     #[test]
