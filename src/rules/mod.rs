@@ -866,7 +866,21 @@ fn apply_overrides(rules: &RuleSet, text: &str, findings: Vec<Finding>) -> Vec<F
                         // Another reading of the same source in the same
                         // category is no reason to drop this one.
                         || (category != f.category
-                            && credited.is_some_and(|c| nested(b, c))))
+                            && credited.is_some_and(|c| {
+                                nested(b, c)
+                                    // A state medium inside this finding that
+                                    // reads part of the same source words:
+                                    // "The Vietnam News Agency said", an
+                                    // outlet named "The Vietnam" and the
+                                    // state agency. (Not for every category:
+                                    // "Those close to the player say" holds
+                                    // a role the pronoun rule reads.)
+                                    || (category == "state-media"
+                                        && a.start <= b.start
+                                        && b.end <= a.end
+                                        && b.start < c.end
+                                        && c.start < b.end)
+                            })))
             };
             for category in &rule.overridden_by {
                 let Some(list) = index.get(category.as_str()) else {
@@ -1063,6 +1077,21 @@ mod tests {
              were open.",
         );
         assert_eq!(got.last().unwrap().0, "named-source");
+    }
+
+    #[test]
+    fn a_state_agency_read_as_an_outlet_too_is_state_media_only() {
+        // The outlet rule names it "The Vietnam" (before "News Agency"); the
+        // state-media rule reads "Vietnam News Agency": one source, one reading.
+        let text = "The Vietnam News Agency said the crew were safe.";
+        assert!(settled_by("other-outlet", text).is_empty());
+        assert_eq!(
+            settled_by("state-media-outlet", text),
+            [("state-media".into(), Some("Vietnam News Agency".into()))]
+        );
+        // An outlet that is no state medium keeps its finding.
+        let text = "The Hindustan Times said the crew were safe.";
+        assert_eq!(settled_by("other-outlet", text).len(), 1);
     }
 
     #[test]
