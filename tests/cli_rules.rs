@@ -212,6 +212,12 @@ fn show_lists_not_followed_by() {
         .unwrap_or_else(|| panic!("no not_followed_by line in {out}"));
     assert!(line.contains("Not when `(?:(?:Mass|"), "{line}");
     assert!(!line.contains("`^"), "{line}");
+    // `verb_not_followed_by`, read from the verb: the request after "asked".
+    let line = out
+        .lines()
+        .find(|l| l.contains("from the match's last word on"))
+        .unwrap_or_else(|| panic!("no verb_not_followed_by line in {out}"));
+    assert!(line.contains("Not when `(?:asked"), "{line}");
 }
 
 #[test]

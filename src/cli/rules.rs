@@ -335,6 +335,13 @@ fn show(args: ShowArgs) -> Result<u8, String> {
                 f.as_str()
             );
         }
+        for f in &r.verb_not_followed_by {
+            let _ = writeln!(
+                out,
+                "    Not when `{}` matches from the match's last word on.",
+                f.as_str()
+            );
+        }
         if !r.overridden_by.is_empty() {
             let _ = writeln!(
                 out,

@@ -200,6 +200,9 @@ pub struct CompiledRule {
     /// Patterns that cancel a finding when a match of theirs starts where it
     /// ends (past white space), read to the end of its sentence.
     pub not_followed_by: Vec<RuleRegex>,
+    /// Patterns that cancel a finding when a match of theirs starts where its
+    /// last word starts, read to the end of its sentence.
+    pub verb_not_followed_by: Vec<RuleRegex>,
     /// How to read the source from the match.
     pub source: Option<SourceDef>,
     /// Drops the finding when it matches the whole captured source.
@@ -931,7 +934,8 @@ fn compile_rule(
         };
         Ok((written, expanded, regex))
     });
-    // The conditions: `near`, `unless`, `not_followed_by` and `source.reject`.
+    // The conditions: `near`, `unless`, `not_followed_by`,
+    // `verb_not_followed_by` and `source.reject`.
     let condition = |what, pattern, phrases| {
         expand_pattern(src, id, what, pattern, phrases, lexicon, whole.clone())
             .and_then(|e| rule_regex(src, id, what, e, defer))
@@ -950,6 +954,13 @@ fn compile_rule(
     for f in &def.not_followed_by {
         match condition("not_followed_by", Some(f), None) {
             Ok(re) => not_followed_by.push(re.for_anchored_search()),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut verb_not_followed_by = Vec::new();
+    for f in &def.verb_not_followed_by {
+        match condition("verb_not_followed_by", Some(f), None) {
+            Ok(re) => verb_not_followed_by.push(re.for_anchored_search()),
             Err(e) => errors.push(e),
         }
     }
@@ -1045,6 +1056,7 @@ fn compile_rule(
         near,
         unless,
         not_followed_by,
+        verb_not_followed_by,
         source: def.source.clone(),
         reject,
         overridden_by: def.overridden_by.clone(),
@@ -1250,6 +1262,25 @@ impl CompiledRule {
             let rest = text[span.end..check.end.max(span.end)].trim_start();
             let follows = |f: &RuleRegex| f.matches_at_start(rest);
             if self.not_followed_by.iter().any(follows) {
+                return None;
+            }
+        }
+        // Read from the start of the finding's last word: its verb, in an
+        // attribution ("asked" then "the court to set aside").
+        if !self.verb_not_followed_by.is_empty() {
+            let head = &text[span.start..span.end];
+            let word = head
+                .trim_end()
+                .rfind(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'' || c == '’'))
+                .map_or(0, |i| {
+                    i + head[i..].chars().next().map_or(1, char::len_utf8)
+                });
+            let rest = &text[span.start + word..check.end.max(span.end)];
+            if self
+                .verb_not_followed_by
+                .iter()
+                .any(|f| f.matches_at_start(rest))
+            {
                 return None;
             }
         }
@@ -1577,6 +1608,7 @@ mod deferred_tests {
             .chain(r.near.as_ref().map(|(n, _)| n))
             .chain(&r.unless)
             .chain(&r.not_followed_by)
+            .chain(&r.verb_not_followed_by)
             .chain(&r.reject)
     }
 
@@ -1646,7 +1678,11 @@ mod deferred_tests {
         let kept = |loaded: &RuleSet| {
             let matcher = loaded.matcher();
             let untwinned = (0..loaded.rules.len()).filter(|&i| !matcher.has_twin(i));
-            let look_ahead: usize = loaded.rules.iter().map(|r| r.not_followed_by.len()).sum();
+            let look_ahead: usize = loaded
+                .rules
+                .iter()
+                .map(|r| r.not_followed_by.len() + r.verb_not_followed_by.len())
+                .sum();
             let conditions =
                 loaded.rules.iter().flat_map(regexes).count() - loaded.rules.len() - look_ahead;
             (conditions, untwinned.count())
@@ -1771,7 +1807,7 @@ mod deferred_tests {
             let re = build_regex(&r.pattern_compiled).unwrap();
             assert_eq!(r.groups, group_names_of(&re), "{}", r.id);
             // `not_followed_by` also searches anchored (see `matches_at_start`).
-            for re in &r.not_followed_by {
+            for re in r.not_followed_by.iter().chain(&r.verb_not_followed_by) {
                 build_search_regex(re.as_str()).unwrap();
             }
             for re in regexes(r) {

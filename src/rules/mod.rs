@@ -1441,6 +1441,41 @@ mod tests {
         find(&auditor.rules, &doc, &seg)
     }
 
+    /// `verb_not_followed_by` reads from the start of the match's last word,
+    /// so it can tell a request ("asked the court to") from a question.
+    #[test]
+    fn verb_not_followed_by_reads_from_the_last_word() {
+        let auditor = auditor_of(
+            "verb.toml",
+            r#"
+[pack]
+id = "verb"
+[[rule]]
+id = "asks"
+category = "a"
+pattern = '\b(?P<who>[A-Z][a-z]+)\s+(?:asked|said)\b'
+verb_not_followed_by = ['asked\s+(?:the\s+[a-z]+\s+)?(?:to|for)\b']
+source = { group = "who", kind = "named" }
+message = "m"
+"#,
+        );
+        let sources_of = |text: &str| {
+            findings_of(&auditor, text)
+                .into_iter()
+                .map(|f| f.source.map(|s| s.name).unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        assert!(sources_of("Nordwerk asked the government for a credit line.").is_empty());
+        assert!(sources_of("Kohl asked the court to intervene.").is_empty());
+        assert_eq!(sources_of("Kohl asked whether it was over."), ["Kohl"]);
+        assert_eq!(sources_of("\"Why?\" Kohl asked."), ["Kohl"]);
+        // Another verb is not read by a pattern written for "asked".
+        assert_eq!(
+            sources_of("Kohl said the court to intervene was full."),
+            ["Kohl"]
+        );
+    }
+
     /// `not_followed_by` drops only the match it follows, read from the
     /// match's end (after an empty `end` group, where there is one); `unless`
     /// would drop every match in the sentence.

@@ -155,6 +155,11 @@ pub struct RuleDef {
     /// negative look-ahead the regex crate lacks.
     #[serde(default)]
     pub not_followed_by: Vec<Spanned<String>>,
+    /// Patterns that, matching from the start of the finding's last word (in
+    /// an attribution, its verb) on, cancel it: a look-ahead that names the
+    /// word it follows ("asked" then "the court to", a request).
+    #[serde(default)]
+    pub verb_not_followed_by: Vec<Spanned<String>>,
     /// Where the match may fall relative to direct quotations.
     #[serde(default)]
     pub quotes: Quotes,
