@@ -631,6 +631,7 @@ fn resolve_pronouns(
     let mut orphans: Vec<usize> = Vec::new();
     // For "the agency", "the newspaper": the last outlet or state medium cited.
     let mut last_outlet: Option<usize> = None;
+    let mut last_social: Option<usize> = None;
     // Sentences where the rules read an unnamed source's description.
     let described_unnamed: HashSet<usize> = findings
         .iter()
@@ -654,7 +655,19 @@ fn resolve_pronouns(
                         Newsroom::StateMedium => f.category == "state-media",
                     }
             });
-            match near {
+            // "A pro-Kremlin Telegram channel posted video. The channel
+            // said": a channel on a platform, nearer than any newsroom, is
+            // the post's source, not a broadcaster.
+            let is_channel = findings[i]
+                .source
+                .as_ref()
+                .is_some_and(|s| s.name.to_ascii_lowercase().ends_with("channel"));
+            let social = last_social.filter(|&a| {
+                is_channel
+                    && ends_within(&findings[a], at, OUTLET_REACH)
+                    && near.is_none_or(|n| a > n)
+            });
+            match social.or(near) {
                 Some(a) => adopt_pointer(&mut findings, i, a, text),
                 None => name_unnamed_newsroom(&mut findings[i], text),
             }
@@ -664,6 +677,9 @@ fn resolve_pronouns(
             "other-outlet" | "state-media"
         ) {
             last_outlet = Some(i);
+        }
+        if findings[i].category == "social-media" {
+            last_social = Some(i);
         }
         let body = matches!(
             findings[i].category.as_str(),
@@ -1158,6 +1174,12 @@ mod tests {
             "IRNA reported the seizure. The agency quoted a local official as saying fuel was found.",
         );
         assert_eq!(got, [("state-media".into(), Some("IRNA".into()))]);
+        // A channel on a platform just cited is the post's, not a broadcaster.
+        let got = settled(
+            "Rybar, a pro-Kremlin Telegram channel, posted video of the strike. The channel said the drones had hit a depot.",
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "social-media");
         // Alone, the channel is what it names, and a firm quoting a price
         // passes on no one's words.
         let got = settled("The channel said it would stop broadcasting.");
