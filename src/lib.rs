@@ -57,8 +57,10 @@ pub use rules::{RuleError, RuleSet};
 /// 96 94–99 MB and 64 92 MB, in the same time (BENCHMARKS.md, "Smaller
 /// batches"). 48 since the eleventh session's rules took 64 to 94–96 MB: 48
 /// held 92.9–93.7 MB, in the same time within the machine's noise
-/// (BENCHMARKS.md, "The eleventh session's rules").
-pub const BATCH: usize = 48;
+/// (BENCHMARKS.md, "The eleventh session's rules"). 40 since the twelfth
+/// session's rules took 48 to 95.8–96.6 MB: 40 held 94.4–94.8 MB for 3–5 %
+/// more CPU on one thread (BENCHMARKS.md, "The twelfth session's rules").
+pub const BATCH: usize = 40;
 
 /// The source of the default scoring model, always loaded first.
 pub fn scoring_base() -> rules::PackSource {

@@ -95,10 +95,10 @@ pub struct AuditArgs {
     /// and NO_COLOR is unset or empty.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Worker threads (default: one per core). Each takes up to 48 consecutive
+    /// Worker threads (default: one per core). Each takes up to 40 consecutive
     /// articles at a time and runs every rule over all of them, which keeps the
     /// rules' tables in the CPU caches; the environment variable SOURCING_BATCH
-    /// changes the 48 (for measurements). With more than ten workers batches
+    /// changes the 40 (for measurements). With more than twelve workers batches
     /// get smaller, so that at most 1,024 articles are in flight.
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -763,7 +763,7 @@ fn audit_in_place<T, K, E>(
     missing: impl Fn(&T) -> E,
 ) -> Vec<Result<(K, AuditReport), E>> {
     // A part is audited once its documents' text reaches `part_bytes`: a batch
-    // of 48 files of up to --max-bytes each would otherwise hold 768 MiB of text
+    // of 40 files of up to --max-bytes each would otherwise hold 640 MiB of text
     // (and its segments and literal hits) at once. Articles are a few KB, so a
     // batch of them is one part. Only what `keep` takes of an audited item
     // stays until the batch is done, not its document.
