@@ -977,6 +977,12 @@ mod tests {
             .collect()
     }
 
+    /// The category of the one finding in `got`.
+    fn only_category(got: &[(String, Option<String>)]) -> &str {
+        assert_eq!(got.len(), 1, "{got:?}");
+        &got[0].0
+    }
+
     /// The category and source name of each "he/she said" in `text`.
     fn pronouns(text: &str) -> Vec<(String, Option<String>)> {
         settled_by("pronoun-speaker", text)
@@ -991,13 +997,11 @@ mod tests {
         let got = pronouns(
             "Reuters reported on Monday that the plant had closed. It said the closure was permanent.",
         );
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].0, "other-outlet");
+        assert_eq!(only_category(&got), "other-outlet");
         let got = pronouns(
             "The audit, published on Monday, found that the fund was short. It said the shortfall had grown.",
         );
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].0, "document-source");
+        assert_eq!(only_category(&got), "document-source");
         // Out of reach, or with nothing cited, "It" is dropped, not named.
         let filler = "The shelling went on. ".repeat(20);
         assert!(
@@ -1013,8 +1017,7 @@ mod tests {
     fn they_found_at_a_sentence_head_is_the_study_just_cited_or_nothing() {
         let text = "The study, published on Monday in the Lancet, followed 40,000 adults. They found that admissions rose.";
         let got = pronouns(text);
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].0, "document-source");
+        assert_eq!(only_category(&got), "document-source");
         // It reads as the document it points to, not as a person's pronoun.
         let auditor = crate::Auditor::builtin().unwrap();
         let doc = Document::from_text("t.txt", text.to_string(), Format::Text);
@@ -1163,23 +1166,31 @@ mod tests {
         assert_eq!(got, [("document-source".into(), None)]);
         // "The channel" after a broadcaster, and "the agency quoted": the
         // newsroom again, passing on another's words.
-        let got = settled(
-            "Iranian state television showed the ship. The channel said the crew were safe.",
-        );
-        assert_eq!(
-            got,
-            [("state-media".into(), Some("state television".into()))]
-        );
-        let got = settled(
-            "IRNA reported the seizure. The agency quoted a local official as saying fuel was found.",
-        );
-        assert_eq!(got, [("state-media".into(), Some("IRNA".into()))]);
         // A channel on a platform just cited is the post's, not a broadcaster.
-        let got = settled(
-            "Rybar, a pro-Kremlin Telegram channel, posted video of the strike. The channel said the drones had hit a depot.",
-        );
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].0, "social-media");
+        let cases: [(&str, &str, Option<&str>); 3] = [
+            (
+                "Iranian state television showed the ship. The channel said the crew were safe.",
+                "state-media",
+                Some("state television"),
+            ),
+            (
+                "IRNA reported the seizure. The agency quoted a local official as saying fuel was found.",
+                "state-media",
+                Some("IRNA"),
+            ),
+            (
+                "Rybar, a pro-Kremlin Telegram channel, posted video of the strike. The channel said the drones had hit a depot.",
+                "social-media",
+                None,
+            ),
+        ];
+        for (text, category, source) in cases {
+            let got = settled(text);
+            assert_eq!(only_category(&got), category, "{text}");
+            if let Some(source) = source {
+                assert_eq!(got[0].1.as_deref(), Some(source), "{text}");
+            }
+        }
         // Alone, the channel is what it names, and a firm quoting a price
         // passes on no one's words.
         let got = settled("The channel said it would stop broadcasting.");
@@ -1247,8 +1258,7 @@ mod tests {
         let got = pronouns(&format!(
             "A senior official said the talks had stalled. {filler}\u{201c}It is over,\u{201d} he said."
         ));
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].0, "anonymous-source");
+        assert_eq!(only_category(&got), "anonymous-source");
         assert_eq!(got[0].1.as_deref(), Some("A senior official"));
     }
 
@@ -1280,8 +1290,7 @@ mod tests {
             "Two senior prelates familiar with the inquiry said it had examined the sale. \
              \u{201c}It is negligence,\u{201d} the prelate said.",
         );
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].0, "anonymous-source");
+        assert_eq!(only_category(&got), "anonymous-source");
         // After a named engineer, "the engineer" is that engineer.
         let got = pronouns(
             "Officials said the plant was safe. Jane Roe, an engineer, said it was not. \
@@ -1297,8 +1306,7 @@ mod tests {
             "Two people familiar with the talks said a deal was near. Mr. Ito leads the \
              buyer. No final decision has been made, they added.",
         );
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].0, "anonymous-source");
+        assert_eq!(only_category(&got), "anonymous-source");
         assert_eq!(
             got[0].1.as_deref(),
             Some("Two people familiar with the talks")
@@ -1457,6 +1465,14 @@ mod tests {
     }
 
     /// The findings of `auditor`'s rules in `text`, as one plain-text document.
+    /// The source name of each finding in `text` (empty where none).
+    fn sources_in(auditor: &crate::Auditor, text: &str) -> Vec<String> {
+        findings_of(auditor, text)
+            .into_iter()
+            .map(|f| f.source.map(|s| s.name).unwrap_or_default())
+            .collect()
+    }
+
     fn findings_of(auditor: &crate::Auditor, text: &str) -> Vec<Finding> {
         let doc = Document::from_text("t.txt", text.into(), Format::Text);
         let seg = crate::text::segment(&doc.text);
@@ -1481,12 +1497,7 @@ source = { group = "who", kind = "named" }
 message = "m"
 "#,
         );
-        let sources_of = |text: &str| {
-            findings_of(&auditor, text)
-                .into_iter()
-                .map(|f| f.source.map(|s| s.name).unwrap_or_default())
-                .collect::<Vec<_>>()
-        };
+        let sources_of = |text: &str| sources_in(&auditor, text);
         assert!(sources_of("Nordwerk asked the government for a credit line.").is_empty());
         assert!(sources_of("Kohl asked the court to intervene.").is_empty());
         assert_eq!(sources_of("Kohl asked whether it was over."), ["Kohl"]);
@@ -1517,12 +1528,7 @@ source = { group = "who", kind = "named" }
 message = "m"
 "#,
         );
-        let sources_of = |text: &str| {
-            findings_of(&auditor, text)
-                .into_iter()
-                .map(|f| f.source.map(|s| s.name).unwrap_or_default())
-                .collect::<Vec<_>>()
-        };
+        let sources_of = |text: &str| sources_in(&auditor, text);
         assert_eq!(
             sources_of("Nkosi claimed her third national title."),
             Vec::<String>::new()
