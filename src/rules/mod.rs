@@ -4,7 +4,9 @@
 //! There are two kinds of rule, composed in TOML rather than written in code:
 //!
 //! - **pattern rules** (`[[rule]]`): a regex or phrase list, narrowed by scope,
-//!   proximity (`near`), exceptions (`unless`) and quotation position;
+//!   proximity (`near`), exceptions (`unless`), look-aheads from the match's
+//!   end or its last word (`not_followed_by`, `verb_not_followed_by`) and
+//!   quotation position;
 //! - **document rules** (`[[document_rule]]`): a condition over the whole
 //!   article's counts, evaluated after the ledger is built (see [`document`]).
 
