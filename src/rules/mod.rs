@@ -1167,8 +1167,8 @@ mod tests {
         let got = documents("The paper says urchins recovered within four years.");
         assert_eq!(got, [("document-source".into(), None)]);
         // "The channel" after a broadcaster, and "the agency quoted": the
-        // newsroom again, passing on another's words.
-        // A channel on a platform just cited is the post's, not a broadcaster.
+        // newsroom again, passing on another's words; but a channel on a
+        // platform just cited is the post's, not a broadcaster (the third).
         let cases: [(&str, &str, Option<&str>); 3] = [
             (
                 "Iranian state television showed the ship. The channel said the crew were safe.",
