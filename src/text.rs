@@ -368,6 +368,9 @@ const CREDIT_MARKERS: &[&str] = &[
     "Image:",
     "Image source,",
     "Image caption,",
+    "Image caption:",
+    "Photo caption:",
+    "Caption:",
     "Illustration:",
 ];
 
@@ -880,6 +883,24 @@ mod tests {
             split(text).contains(&"President\nBiden participated in a video summit with President Xi Jinping of China in\nNovember.")
         );
         assert_eq!(seg.story.headline, None);
+    }
+
+    #[test]
+    fn caption_lines_are_furniture() {
+        for marker in ["Image caption:", "Photo caption:", "Caption:"] {
+            let text = format!(
+                "Officials met on Monday.\n\n{marker} The Mirror leads on a row between two cooks\n\nThe Mirror reported the row."
+            );
+            let seg = segment(&text);
+            assert!(
+                seg.in_furniture(text.find("The Mirror leads").unwrap()),
+                "{marker}"
+            );
+            assert!(
+                !seg.in_furniture(text.find("The Mirror reported").unwrap()),
+                "{marker}"
+            );
+        }
     }
 
     #[test]
