@@ -394,13 +394,33 @@ fn outlet_pointer(f: &Finding, text: &str) -> Option<Newsroom> {
         Some(text.get(span.start..span.end)?.to_ascii_lowercase())
     };
     if f.category == "document-source" {
-        // A press review's shorthand: "The paper says", "the site says", read
-        // by document-says. With an outlet just cited it is that outlet;
-        // otherwise a paper is a study's ("the paper reports" in a science
-        // story) and stays a document.
+        // A press review's shorthand: "The paper says", "the site says", "The
+        // tabloid claims", "The paper's political editor says", "Its health
+        // correspondent quotes", read by document-says. With an outlet just
+        // cited it is that outlet; otherwise a paper is a study's ("the paper
+        // reports" in a science story) and stays a document.
         let m = matched()?;
-        return (m.starts_with("the paper ") || m.starts_with("the site "))
-            .then_some(Newsroom::Any);
+        const SHORTHANDS: [&str; 7] = [
+            "the paper ",
+            "the site ",
+            "the tabloid ",
+            "the masthead ",
+            "the broadsheet ",
+            "the paper's ",
+            "the paper\u{2019}s ",
+        ];
+        // "Its" only with a newsroom's staff: "its annual report says" is
+        // the council's own document.
+        const STAFF: [&str; 6] = [
+            "correspondent",
+            "reporter",
+            "columnist",
+            "editor",
+            "writer",
+            "critic",
+        ];
+        let staff = m.starts_with("its ") && STAFF.iter().any(|w| m.contains(w));
+        return (staff || SHORTHANDS.iter().any(|p| m.starts_with(p))).then_some(Newsroom::Any);
     }
     let source = f.source.as_ref()?;
     let kind = |rest: &str| {
@@ -1165,6 +1185,24 @@ mod tests {
         let got = documents("The Guardian reported the deal. The paper says the mayor resigned.");
         assert_eq!(got, [("other-outlet".into(), Some("The Guardian".into()))]);
         let got = documents("The paper says urchins recovered within four years.");
+        assert_eq!(got, [("document-source".into(), None)]);
+        // Its other shorthands: the tabloid, the paper's editor, its
+        // correspondent; but "its annual report" is the body's own document.
+        for text in [
+            "The Sun leads on the transfer. The tabloid claims the deal is done.",
+            "The Sun leads on the transfer. The paper's sports editor says the deal is done.",
+            "The Sun leads on the transfer. Its football correspondent says the deal is done.",
+        ] {
+            let got = documents(text);
+            assert_eq!(
+                got,
+                [("other-outlet".into(), Some("The Sun".into()))],
+                "{text}"
+            );
+        }
+        let got = documents(
+            "The Sun reported the fine. The council said its annual report says cheating is rising.",
+        );
         assert_eq!(got, [("document-source".into(), None)]);
         // "The channel" after a broadcaster, and "the agency quoted": the
         // newsroom again, passing on another's words; but a channel on a
