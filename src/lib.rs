@@ -60,7 +60,10 @@ pub use rules::{RuleError, RuleSet};
 /// (BENCHMARKS.md, "The eleventh session's rules"). 40 since the twelfth
 /// session's rules took 48 to 95.8–96.6 MB: 40 held 94.4–94.8 MB for 3–5 %
 /// more CPU on one thread (BENCHMARKS.md, "The twelfth session's rules").
-pub const BATCH: usize = 40;
+/// 32 since the thirteenth session's rules took 40 to 97–98 MB: 32 held
+/// 96.9–97.3 MB, with one thread's CPU the same within the noise
+/// (BENCHMARKS.md, "The thirteenth session's rules").
+pub const BATCH: usize = 32;
 
 /// The source of the default scoring model, always loaded first.
 pub fn scoring_base() -> rules::PackSource {

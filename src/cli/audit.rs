@@ -95,10 +95,10 @@ pub struct AuditArgs {
     /// and NO_COLOR is unset or empty.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Worker threads (default: one per core). Each takes up to 40 consecutive
+    /// Worker threads (default: one per core). Each takes up to 32 consecutive
     /// articles at a time and runs every rule over all of them, which keeps the
     /// rules' tables in the CPU caches; the environment variable SOURCING_BATCH
-    /// changes the 40 (for measurements). With more than twelve workers batches
+    /// changes the 32 (for measurements). With more than sixteen workers batches
     /// get smaller, so that at most 1,024 articles are in flight.
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
