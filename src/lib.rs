@@ -60,8 +60,8 @@ pub use rules::{RuleError, RuleSet};
 /// (BENCHMARKS.md, "The eleventh session's rules"). 40 since the twelfth
 /// session's rules took 48 to 95.8–96.6 MB: 40 held 94.4–94.8 MB for 3–5 %
 /// more CPU on one thread (BENCHMARKS.md, "The twelfth session's rules").
-/// 32 since the thirteenth session's rules took 40 to 97–98 MB: 32 held
-/// 96.9–97.3 MB, with one thread's CPU the same within the noise
+/// 32 since the thirteenth session's rules took 40 to 97–99 MB: 32 held
+/// 95.6–97.3 MB, with one thread's CPU the same within the noise
 /// (BENCHMARKS.md, "The thirteenth session's rules").
 pub const BATCH: usize = 32;
 
