@@ -520,12 +520,41 @@ fn is_byline(line: &str) -> bool {
         .strip_prefix("By ")
         .or_else(|| line.strip_prefix("BY "))
     else {
-        return false;
+        return is_role_byline(line);
     };
     line.len() <= 120
         && rest.chars().next().is_some_and(char::is_uppercase)
         && !rest.trim_end().ends_with(['.', '?', '!', ',', ':'])
         && rest.split_whitespace().count() <= 12
+}
+
+/// A byline that gives the writer's post instead of "By": "Tom Ashcroft,
+/// Chief Sports Reporter", "Owen Castellano, Sports News Correspondent". A
+/// line of its own: a name of two to four capitalized words, a comma, then
+/// capitalized words that end in a newsroom post. Without this the post's
+/// words read as a masthead ("Sports Reporter") or a speaker.
+fn is_role_byline(line: &str) -> bool {
+    const POSTS: &[&str] = &[
+        "Reporter",
+        "Correspondent",
+        "Editor",
+        "Writer",
+        "Columnist",
+        "Journalist",
+        "Contributor",
+    ];
+    let Some((name, post)) = line.trim_end().split_once(", ") else {
+        return false;
+    };
+    let capitalized = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let name_words: Vec<&str> = name.split_whitespace().collect();
+    let post_words: Vec<&str> = post.split_whitespace().collect();
+    line.len() <= 90
+        && (2..=4).contains(&name_words.len())
+        && name_words.iter().all(|w| capitalized(w))
+        && (1..=5).contains(&post_words.len())
+        && post_words.iter().all(|w| capitalized(w))
+        && post_words.last().is_some_and(|w| POSTS.contains(w))
 }
 
 /// A headline: up to 25 words, not ending like a sentence, not a quotation alone.
@@ -883,6 +912,25 @@ mod tests {
             split(text).contains(&"President\nBiden participated in a video summit with President Xi Jinping of China in\nNovember.")
         );
         assert_eq!(seg.story.headline, None);
+    }
+
+    #[test]
+    fn a_writer_named_by_post_is_a_byline() {
+        let text = "Club sale stalls\n\nTom Ashcroft, Chief Sports Reporter\n\nThe club said talks had stalled.\n\nJane Roe, a reporter, said nothing.";
+        let seg = segment(text);
+        assert_eq!(
+            furniture_text(text, seg.story.byline),
+            Some("Tom Ashcroft, Chief Sports Reporter")
+        );
+        assert!(!seg.in_furniture(text.find("The club said").unwrap()));
+        // A sentence about a reporter is no byline.
+        assert!(!seg.in_furniture(text.find("Jane Roe").unwrap()));
+        assert!(!is_role_byline(
+            "Jane Roe, Reporter, said the club had stalled."
+        ));
+        assert!(!is_role_byline(
+            "Asked about it, Chief Executive Tom Roe said nothing"
+        ));
     }
 
     #[test]
