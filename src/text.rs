@@ -423,11 +423,13 @@ fn find_furniture(text: &str) -> (Vec<Span>, Story) {
             (start, l)
         })
         .collect();
+    // The end of a correction note being skipped (see `is_correction`).
+    let mut note_until = 0;
     for (n, &(start, line)) in lines.iter().enumerate() {
         let content = line.trim_end();
         let lead = content.len() - content.trim_start().len();
         let trimmed = content.trim_start();
-        if trimmed.is_empty() {
+        if trimmed.is_empty() || start < note_until {
             continue;
         }
         lines_seen += 1;
@@ -442,6 +444,18 @@ fn find_furniture(text: &str) -> (Vec<Span>, Story) {
                 story.byline = Some(line_span);
             }
             out.push(line_span);
+            continue;
+        }
+        if (n == 0 || lines[n - 1].1.trim().is_empty()) && is_correction(trimmed) {
+            // A correction note, to the end of its paragraph (it may be
+            // wrapped over several lines).
+            let end = lines[n..]
+                .iter()
+                .take_while(|l| !l.1.trim().is_empty())
+                .last()
+                .map_or(start + content.len(), |l| l.0 + l.1.trim_end().len());
+            note_until = end;
+            out.push(Span::new(start + lead, end));
             continue;
         }
         if is_timestamp(trimmed) {
@@ -561,6 +575,44 @@ fn is_role_byline(line: &str) -> bool {
         && (1..=5).contains(&post_words.len())
         && post_words.iter().all(|w| capitalized(w))
         && post_words.last().is_some_and(|w| POSTS.contains(w))
+}
+
+/// A correction or amendment note, which says what the story got wrong, not
+/// who said what: "Correction: An earlier version of this article…",
+/// "Correction, 23 August: …", "This article was amended on 12 March",
+/// "Editor's note: An earlier version…". (Not "Update 5.22pm: The MFS says…",
+/// which in a live blog is copy.)
+fn is_correction(line: &str) -> bool {
+    const MARKS: &[&str] = &[
+        "Correction",
+        "CORRECTION",
+        "Clarification",
+        "CLARIFICATION",
+        "Amended",
+        "Editor's note",
+        "Editor’s note",
+    ];
+    const AMENDED: &[&str] = &[
+        "This article was amended",
+        "This article was corrected",
+        "This story was amended",
+        "This story was corrected",
+        "This article has been corrected",
+        "This story has been corrected",
+    ];
+    if AMENDED.iter().any(|a| line.starts_with(a)) {
+        return true;
+    }
+    MARKS.iter().any(|m| {
+        line.strip_prefix(m).is_some_and(|rest| {
+            // The mark, then a date or time at most, then a colon or a dash.
+            rest.find([':', '—', '–']).is_some_and(|at| {
+                at <= 24
+                    && !rest[..at].contains(['.', '!', '?'])
+                    && rest[..at].split_whitespace().count() <= 4
+            })
+        })
+    })
 }
 
 /// A paragraph of one line that is a title, not copy: a deck ("Families say
@@ -938,6 +990,18 @@ mod tests {
             split(text).contains(&"President\nBiden participated in a video summit with President Xi Jinping of China in\nNovember.")
         );
         assert_eq!(seg.story.headline, None);
+    }
+
+    #[test]
+    fn correction_notes_are_furniture_and_live_updates_are_not() {
+        let text = "Officials met on Monday.\n\nUpdate 5.22pm: The fire service says crews attended a small fire.\n\nCorrection, 23 August: An earlier version of this review said the\nMirror's figures covered the UK. They covered England.\n\nThis article was amended on 12 March. An earlier version said the council said no.\n\nCorrections were made to the tally, officials said.";
+        let seg = segment(text);
+        for note in ["Correction, 23", "Mirror's figures", "This article was"] {
+            assert!(seg.in_furniture(text.find(note).unwrap()), "{note}");
+        }
+        for copy in ["Update 5.22pm", "The fire service", "Corrections were"] {
+            assert!(!seg.in_furniture(text.find(copy).unwrap()), "{copy}");
+        }
     }
 
     #[test]
