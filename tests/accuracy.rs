@@ -324,6 +324,23 @@ fn builtin_rules_stay_above_the_floor_on_the_twentieth_blind_set() {
     check_floor("tests/blind20", 12);
 }
 
+/// Twelve more no rule was tuned on (`tests/blind21/README.md`), in twelve
+/// forms unlike plain wire copy (a court report, a preprint story, a council
+/// story, an explainer...), written during the seventeenth session (0.904 /
+/// 0.798 in flags with the rules of 476219d).
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_twenty_first_blind_set() {
+    check_floor("tests/blind21", 12);
+}
+
+/// Twelve more (`tests/devset22/README.md`), weighted to documents and other
+/// outlets cited in many sentence shapes, with look-alikes; scored blind first
+/// (0.910 / 0.816 in flags at 476219d), then tuned on.
+#[test]
+fn builtin_rules_stay_above_the_floor_on_the_twenty_second_development_set() {
+    check_floor("tests/devset22", 12);
+}
+
 /// Twelve more (`tests/devset21/README.md`), weighted to unnamed sources and
 /// unverified claims in forms unlike wire copy; scored blind first (0.929 /
 /// 0.828 in flags at e5dc061), then tuned on.
