@@ -640,12 +640,19 @@ fn is_correction(line: &str) -> bool {
 /// eight such lines (of one word or more), none annotated.
 fn is_title_line(line: &str, min_words: usize) -> bool {
     let words = line.split_whitespace().count();
+    // A deck may close on a quoted phrase ('Chief executive says audit is
+    // "thorough and independent"'); a sentence closes its quotation after
+    // its own full stop ('… called it "a farce."'), which stays copy.
+    let end = match line.strip_suffix(['"', '”']) {
+        Some(inner) if !inner.ends_with(['.', '!', '?', ',', ';', ':', '…']) => inner,
+        _ => line,
+    };
     (min_words..=30).contains(&words)
         && line
             .chars()
             .next()
             .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-        && !line.ends_with(['.', '!', '?', ':', ';', ',', '"', '”', '’', '\'', ')', '…'])
+        && !end.ends_with(['.', '!', '?', ':', ';', ',', '"', '”', '’', '\'', ')', '…'])
         && !line.contains(". ")
         && !line.contains("? ")
         && !line.contains("! ")
@@ -1035,6 +1042,17 @@ mod tests {
         for copy in ["Police said", "Records show", "I was told", "Officials say"] {
             assert!(!seg.in_furniture(text.find(copy).unwrap()), "{copy}");
         }
+    }
+
+    #[test]
+    fn a_deck_may_close_on_a_quoted_phrase() {
+        let text = "Foods group swings to loss\n\nShares fall 14% | Chief executive says audit is \"thorough and independent\"\n\nThe minister called the audit \"a farce.\"\n\nThe company said the review was \u{201c}independent\u{201d}\n\nIt said the review was complete.";
+        let seg = segment(text);
+        assert!(seg.in_furniture(text.find("Shares fall").unwrap()));
+        // A closing quote after a full stop ends a sentence: copy.
+        assert!(!seg.in_furniture(text.find("The minister").unwrap()));
+        assert!(seg.in_furniture(text.find("The company said").unwrap()));
+        assert!(!seg.in_furniture(text.find("It said").unwrap()));
     }
 
     #[test]
