@@ -117,6 +117,31 @@ fn invalid_not_followed_by_is_located_at_its_entry() {
     located(&text, "unclosed group", "rules/newsroom.toml:8:28");
 }
 
+/// So are `unless`, `near` and `source.reject`, which the audit compiles
+/// only on first use: a pack that loads never fails later in a run.
+#[test]
+fn invalid_conditions_are_located_at_their_entries() {
+    let rule = |condition: &str| {
+        kremlin_rule(&format!(
+            "pattern = '(?P<source>Kremlin)\\s+said'\n{condition}\nsource = {{ group = \"source\", kind = \"anonymous\" }}\n"
+        ))
+    };
+    located(
+        &rule("unless = ['Mass', 'ties)']"),
+        "unopened group",
+        "rules/newsroom.toml:8:19",
+    );
+    located(
+        &rule("near = { pattern = '[a-', within = 3 }"),
+        "unclosed character class",
+        "rules/newsroom.toml:8:",
+    );
+    let reject = kremlin_rule(
+        "pattern = '(?P<source>Kremlin)\\s+said'\nsource = { group = \"source\", kind = \"anonymous\", reject = '\\w{5000}' }\n",
+    );
+    located(&reject, "compiles to more than", "rules/newsroom.toml:8:");
+}
+
 #[test]
 fn a_numbered_source_group_beyond_nine_is_pointed_out() {
     let text = kremlin_rule(

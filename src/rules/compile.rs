@@ -3,9 +3,11 @@
 
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use regex::{Regex, RegexBuilder};
 
+use crate::rules::condition::{Condition, Conditions};
 use crate::rules::error::{Lines, RuleError, nearest};
 use crate::rules::expr::{self, Expr};
 use crate::rules::matcher::Matcher;
@@ -37,25 +39,13 @@ pub(crate) const DFA_SIZE_LIMIT: usize = 32 * 1024 * 1024;
 pub struct RuleRegex {
     pattern: String,
     compiled: std::sync::OnceLock<Regex>,
-    /// The same pattern for anchored searches (see
-    /// [`matches_at_start`](RuleRegex::matches_at_start)), made on first use.
-    anchored: std::sync::OnceLock<regex_automata::meta::Regex>,
 }
 
 impl RuleRegex {
-    fn compiled(regex: Regex) -> RuleRegex {
-        RuleRegex {
-            pattern: regex.as_str().to_string(),
-            compiled: std::sync::OnceLock::from(regex),
-            anchored: std::sync::OnceLock::new(),
-        }
-    }
-
     fn deferred(pattern: String) -> RuleRegex {
         RuleRegex {
             pattern,
             compiled: std::sync::OnceLock::new(),
-            anchored: std::sync::OnceLock::new(),
         }
     }
 
@@ -82,38 +72,6 @@ impl RuleRegex {
     /// The pattern, as compiled.
     pub fn as_str(&self) -> &str {
         &self.pattern
-    }
-
-    /// The same pattern for anchored searches only (`not_followed_by`): a
-    /// `regex::Regex` compiled while loading (to check a user's pattern and
-    /// place its errors) is let go, since
-    /// [`matches_at_start`](RuleRegex::matches_at_start) builds its own.
-    fn for_anchored_search(self) -> RuleRegex {
-        RuleRegex::deferred(self.pattern)
-    }
-
-    /// Whether the regex matches starting at the first byte of `text`.
-    ///
-    /// An anchored search: the automaton explores only the matches that
-    /// start there. An unanchored search that keeps only a match at 0 gives
-    /// the same answer, but its lazy DFA follows every position of the rest
-    /// of the sentence; for `not_followed_by` (run after each finding of four
-    /// large rules) the anchored search took 13–17 MB off the peak over 2,000
-    /// varied articles (BENCHMARKS.md, "Anchored look-ahead").
-    ///
-    /// # Panics
-    ///
-    /// As [`get`](RuleRegex::get), if a deferred pattern does not compile.
-    pub fn matches_at_start(&self, text: &str) -> bool {
-        use regex_automata::{Anchored, Input};
-        let re = self.anchored.get_or_init(|| {
-            built_or_panic(
-                build_search_regex(&self.pattern),
-                &self.pattern,
-                "a rule pattern, for an anchored search,",
-            )
-        });
-        re.is_match(Input::new(text).anchored(Anchored::Yes))
     }
 }
 
@@ -194,19 +152,19 @@ pub struct CompiledRule {
     /// unnamed groups).
     pub groups: Vec<Option<String>>,
     /// A pattern that must match within a number of words.
-    pub near: Option<(RuleRegex, usize)>,
+    pub near: Option<(Arc<Condition>, usize)>,
     /// Patterns that cancel a finding when they match in its sentence.
-    pub unless: Vec<RuleRegex>,
+    pub unless: Vec<Arc<Condition>>,
     /// Patterns that cancel a finding when a match of theirs starts where it
     /// ends (past white space), read to the end of its sentence.
-    pub not_followed_by: Vec<RuleRegex>,
+    pub not_followed_by: Vec<Arc<Condition>>,
     /// Patterns that cancel a finding when a match of theirs starts where its
     /// last word starts, read to the end of its sentence.
-    pub verb_not_followed_by: Vec<RuleRegex>,
+    pub verb_not_followed_by: Vec<Arc<Condition>>,
     /// How to read the source from the match.
     pub source: Option<SourceDef>,
     /// Drops the finding when it matches the whole captured source.
-    pub reject: Option<RuleRegex>,
+    pub reject: Option<Arc<Condition>>,
     /// Categories that take precedence over this rule where they overlap.
     pub overridden_by: Vec<String>,
     /// Message template.
@@ -439,6 +397,7 @@ impl RuleSet {
         }
 
         if errors.is_empty() {
+            share_conditions(&mut set.rules);
             // A rule without a twin runs its own regex on every unit: compile
             // those now, in parallel, rather than one by one in the first
             // document.
@@ -674,24 +633,6 @@ fn check_regex(pattern: &str) -> Result<Vec<Option<String>>, regex::Error> {
     Ok(names.map(|n| n.map(String::from)).collect())
 }
 
-/// A searching regex for `pattern` with [`build_regex`]'s syntax, limits and
-/// match semantics, for searches `regex::Regex` cannot make (anchored ones).
-fn build_search_regex(
-    pattern: &str,
-) -> Result<regex_automata::meta::Regex, regex_automata::meta::BuildError> {
-    use regex_automata::{MatchKind, meta};
-    let config = meta::Config::new()
-        .match_kind(MatchKind::LeftmostFirst)
-        .utf8_empty(true)
-        .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-        .hybrid_cache_capacity(DFA_SIZE_LIMIT);
-    let syntax = regex_automata::util::syntax::Config::new().utf8(true);
-    meta::Builder::new()
-        .configure(config)
-        .syntax(syntax)
-        .build(pattern)
-}
-
 fn group_names_of(re: &Regex) -> Vec<Option<String>> {
     re.capture_names().map(|n| n.map(String::from)).collect()
 }
@@ -712,26 +653,49 @@ fn regex_message(err: &regex::Error) -> String {
     }
 }
 
-/// The regex of an expanded pattern (see [`expand_pattern`]), compiled now and
-/// any error located at its value; with `defer`, on first use (see
-/// [`RuleRegex`]).
-fn rule_regex(
+/// Make the rules whose conditions are spelled the same share them (see
+/// [`Conditions`]).
+fn share_conditions(rules: &mut [CompiledRule]) {
+    let mut interned = Conditions::default();
+    for rule in rules {
+        let CompiledRule {
+            near,
+            unless,
+            not_followed_by,
+            verb_not_followed_by,
+            reject,
+            ..
+        } = rule;
+        for c in (near.iter_mut().map(|(c, _)| c))
+            .chain(unless)
+            .chain(not_followed_by)
+            .chain(verb_not_followed_by)
+            .chain(reject)
+        {
+            *c = interned.get(c.as_str());
+        }
+    }
+}
+
+/// The condition of an expanded pattern (see [`expand_pattern`]), compiled on
+/// first use (see [`Condition`]). Unless `known_good`, the pattern is checked
+/// now, and any error located at its value.
+fn condition_regex(
     src: &PackSource,
     rule_id: &str,
     what: &str,
     (written, expanded, span): (String, String, std::ops::Range<usize>),
-    defer: bool,
-) -> Result<RuleRegex, RuleError> {
-    if defer {
-        return Ok(RuleRegex::deferred(expanded));
+    known_good: bool,
+) -> Result<Arc<Condition>, RuleError> {
+    if !known_good {
+        build_located(
+            (src, rule_id, what),
+            span,
+            (&written, &expanded),
+            check_regex,
+        )?;
     }
-    let regex = build_located(
-        (src, rule_id, what),
-        span,
-        (&written, &expanded),
-        build_regex,
-    )?;
-    Ok(RuleRegex::compiled(regex))
+    Ok(Arc::new(Condition::new(expanded)))
 }
 
 /// Expand one pattern or phrase list: the pattern as written, as expanded, and
@@ -938,7 +902,7 @@ fn compile_rule(
     // `verb_not_followed_by` and `source.reject`.
     let condition = |what, pattern, phrases| {
         expand_pattern(src, id, what, pattern, phrases, lexicon, whole.clone())
-            .and_then(|e| rule_regex(src, id, what, e, defer))
+            .and_then(|e| condition_regex(src, id, what, e, defer))
     };
     let near = def.near.as_ref().map(|n| {
         condition("near", n.pattern.as_ref(), n.phrases.as_ref()).map(|re| (re, n.within))
@@ -953,14 +917,14 @@ fn compile_rule(
     let mut not_followed_by = Vec::new();
     for f in &def.not_followed_by {
         match condition("not_followed_by", Some(f), None) {
-            Ok(re) => not_followed_by.push(re.for_anchored_search()),
+            Ok(re) => not_followed_by.push(re),
             Err(e) => errors.push(e),
         }
     }
     let mut verb_not_followed_by = Vec::new();
     for f in &def.verb_not_followed_by {
         match condition("verb_not_followed_by", Some(f), None) {
-            Ok(re) => verb_not_followed_by.push(re.for_anchored_search()),
+            Ok(re) => verb_not_followed_by.push(re),
             Err(e) => errors.push(e),
         }
     }
@@ -1247,7 +1211,7 @@ impl CompiledRule {
             Some((at, verdict)) if at == check => verdict,
             _ => {
                 let check_text = &text[check.start..check.end];
-                let verdict = self.unless.iter().any(|u| u.get().is_match(check_text));
+                let verdict = self.unless.iter().any(|u| u.is_match(check_text));
                 cache.unless = Some((check, verdict));
                 verdict
             }
@@ -1260,7 +1224,7 @@ impl CompiledRule {
         // its sentence, anchored there.
         if !self.not_followed_by.is_empty() {
             let rest = text[span.end..check.end.max(span.end)].trim_start();
-            let follows = |f: &RuleRegex| f.matches_at_start(rest);
+            let follows = |f: &Arc<Condition>| f.matches_at_start(rest);
             if self.not_followed_by.iter().any(follows) {
                 return None;
             }
@@ -1288,12 +1252,7 @@ impl CompiledRule {
             let hits = match &mut cache.near {
                 Some((at, hits)) if *at == unit => hits,
                 slot => {
-                    let unit_text = &text[unit.start..unit.end];
-                    let hits = near
-                        .get()
-                        .find_iter(unit_text)
-                        .map(|m| Span::new(unit.start + m.start(), unit.start + m.end()))
-                        .collect();
+                    let hits = near.find_spans(&text[unit.start..unit.end], unit.start);
                     &mut slot.insert((unit, hits)).1
                 }
             };
@@ -1350,7 +1309,7 @@ impl CompiledRule {
             })
         });
         if let (Some(reject), Some(src)) = (&self.reject, &source)
-            && reject.get().is_match(&src.name)
+            && reject.is_match(&src.name)
         {
             return None;
         }
@@ -1601,24 +1560,31 @@ mod deferred_tests {
     use super::*;
     use crate::input::{Document, Format};
 
-    /// Every regex of every rule: the pattern, `near`, `unless`,
-    /// `not_followed_by` and `reject`.
-    fn regexes(r: &CompiledRule) -> impl Iterator<Item = &RuleRegex> {
-        std::iter::once(&r.regex)
-            .chain(r.near.as_ref().map(|(n, _)| n))
+    /// Every condition of a rule: `near`, `unless`, `not_followed_by`,
+    /// `verb_not_followed_by` and `reject`.
+    fn conditions(r: &CompiledRule) -> impl Iterator<Item = &Arc<Condition>> {
+        (r.near.iter().map(|(n, _)| n))
             .chain(&r.unless)
             .chain(&r.not_followed_by)
             .chain(&r.verb_not_followed_by)
             .chain(&r.reject)
     }
 
+    /// How many rule patterns and distinct conditions are compiled.
     fn compiled(rules: &RuleSet) -> usize {
-        rules
+        let patterns = rules
             .rules
             .iter()
-            .flat_map(regexes)
-            .filter(|r| r.compiled.get().is_some())
-            .count()
+            .filter(|r| r.regex.compiled.get().is_some())
+            .count();
+        let mut seen = std::collections::HashSet::new();
+        let conditions = rules
+            .rules
+            .iter()
+            .flat_map(conditions)
+            .filter(|c| c.is_compiled() && seen.insert(Arc::as_ptr(c)))
+            .count();
+        patterns + conditions
     }
 
     #[test]
@@ -1646,24 +1612,33 @@ mod deferred_tests {
         assert!(!found.is_empty());
         assert_eq!(patterns(&builtin.rules), 0);
         // Only the conditions of the rules that matched were needed (the names
-        // the found sources must not be): a handful of all of them.
-        let with_conditions: Vec<&str> = builtin
-            .rules
-            .rules
+        // the found sources must not be): a handful of all of them. A
+        // condition spelled the same in two rules is one, compiled for either.
+        let rules = &builtin.rules.rules;
+        let ready: Vec<&Arc<Condition>> = rules
             .iter()
-            .filter(|r| regexes(r).any(|x| x.compiled.get().is_some()))
-            .map(|r| r.id.as_str())
+            .flat_map(conditions)
+            .filter(|c| c.is_compiled())
             .collect();
-        assert!(!with_conditions.is_empty());
-        for id in &with_conditions {
+        assert!(!ready.is_empty());
+        for c in &ready {
             assert!(
-                found.iter().any(|f| f == id),
-                "{id} compiled but found nothing"
+                rules
+                    .iter()
+                    .filter(|r| conditions(r).any(|x| Arc::ptr_eq(x, c)))
+                    .any(|r| found.contains(&r.id)),
+                "{} compiled for no rule that found something",
+                c.as_str()
             );
         }
-        let conditions = compiled(&builtin.rules);
-        let all = builtin.rules.rules.iter().flat_map(regexes).count();
-        assert!(conditions * 10 < all, "{conditions} of {all}");
+        let compiled_conditions = compiled(&builtin.rules);
+        let all: std::collections::HashSet<_> =
+            rules.iter().flat_map(conditions).map(Arc::as_ptr).collect();
+        assert!(
+            compiled_conditions * 4 < all.len(),
+            "{compiled_conditions} of {}",
+            all.len()
+        );
         // Accented Latin letters, Greek and Cyrillic run on the European twins:
         // still none.
         let found = audit("José Martí, a senior official, said the talks stalled.");
@@ -1680,39 +1655,32 @@ mod deferred_tests {
         assert!(!audit("محمود عباس, a senior official, said the talks stalled.").is_empty());
         let n = patterns(&builtin.rules);
         assert!(n > 0 && n < builtin.rules.rules.len(), "{n}");
-        // The same packs given as a user's files compile everything while
-        // loading, so that a wrong pattern is reported there. The conditions
-        // stay compiled, but for `not_followed_by`, whose anchored regex is
-        // built on first use (see `for_anchored_search`); a rule's own
-        // pattern only where no twin searches English text instead of it.
+        // The same packs given as a user's files are checked while loading,
+        // so that a wrong pattern is reported there (tests/rule_errors.rs), but
+        // kept compiled only where nothing
+        // else can stand in: a rule's own pattern where no twin searches
+        // English text instead of it. Conditions wait for their first use.
         let mut user = crate::rules::builtin_sources();
         for src in &mut user {
             src.path = src.path.replace("<built-in>/", "my-packs/");
         }
-        let kept = |loaded: &RuleSet| {
+        let untwinned = |loaded: &RuleSet| {
             let matcher = loaded.matcher();
-            let untwinned = (0..loaded.rules.len()).filter(|&i| !matcher.has_twin(i));
-            let look_ahead: usize = loaded
-                .rules
-                .iter()
-                .map(|r| r.not_followed_by.len() + r.verb_not_followed_by.len())
-                .sum();
-            let conditions =
-                loaded.rules.iter().flat_map(regexes).count() - loaded.rules.len() - look_ahead;
-            (conditions, untwinned.count())
+            (0..loaded.rules.len())
+                .filter(|&i| !matcher.has_twin(i))
+                .count()
         };
         let loaded = RuleSet::load(&user, &crate::scoring_base()).unwrap();
-        let (conditions, untwinned) = kept(&loaded);
-        assert!(conditions > 0, "near, unless and reject");
-        assert!(untwinned * 4 < loaded.rules.len(), "{untwinned}");
-        assert_eq!(compiled(&loaded), conditions + untwinned);
-        assert_eq!(patterns(&loaded), untwinned);
+        let kept = untwinned(&loaded);
+        assert!(kept * 4 < loaded.rules.len(), "{kept}");
+        assert_eq!(compiled(&loaded), kept);
+        assert_eq!(patterns(&loaded), kept);
         // So are the built-in packs out of their order: what a pattern expands
         // to was only checked as shipped.
         let mut reordered = crate::rules::builtin_sources();
         reordered.swap(0, 1);
         let loaded = RuleSet::load(&reordered, &crate::scoring_base()).unwrap();
-        assert_eq!(compiled(&loaded), conditions + untwinned);
+        assert_eq!(compiled(&loaded), kept);
     }
 
     #[test]
@@ -1820,30 +1788,16 @@ mod deferred_tests {
         for r in &builtin.rules.rules {
             let re = build_regex(&r.pattern_compiled).unwrap();
             assert_eq!(r.groups, group_names_of(&re), "{}", r.id);
-            // `not_followed_by` also searches anchored (see `matches_at_start`).
-            for re in r.not_followed_by.iter().chain(&r.verb_not_followed_by) {
-                build_search_regex(re.as_str()).unwrap();
-            }
-            for re in regexes(r) {
-                build_regex(re.as_str()).unwrap();
+            // A condition compiles as a user's would be checked, and as the
+            // audit compiles it on first use.
+            for c in conditions(r) {
+                build_regex(c.as_str()).unwrap();
+                crate::rules::matcher::condition_regex(c.as_str()).unwrap();
             }
         }
         assert_eq!(
             group_names(r"(a)(?P<x>b(?:c)(d))|(?<y>e)").unwrap(),
             [None, None, Some("x".into()), None, Some("y".into())]
         );
-    }
-
-    /// An anchored search finds only a match that starts at the first byte,
-    /// whatever flags and comments the pattern carries.
-    #[test]
-    fn matches_at_start_is_anchored() {
-        let re = RuleRegex::deferred(r"(?i)her\s+title".to_string());
-        assert!(re.matches_at_start("Her title in Durban"));
-        assert!(!re.matches_at_start("won her title in Durban"));
-        let commented =
-            RuleRegex::deferred("(?x)\n  title  # the win\n  | medal # or a medal".to_string());
-        assert!(commented.matches_at_start("medal in Paris"));
-        assert!(!commented.matches_at_start("a medal in Paris"));
     }
 }

@@ -848,6 +848,23 @@ impl Derived {
         self.with_cache(|re, cache| re.is_match_with(cache, &Input::new(text)))
     }
 
+    /// Whether the regex matches starting at the first byte of `text`.
+    pub(crate) fn is_match_at_start(&self, text: &str) -> bool {
+        let input = Input::new(text).anchored(regex_automata::Anchored::Yes);
+        self.with_cache(|re, cache| re.is_match_with(cache, &input))
+    }
+
+    /// Where each match in `text` starts and ends, as `find_iter` finds them.
+    /// The lock is held for one search at a time, never while `f` runs.
+    pub(crate) fn each_find(&self, text: &str, mut f: impl FnMut(usize, usize)) {
+        let mut it = regex_automata::util::iter::Searcher::new(Input::new(text));
+        while let Some(m) =
+            self.with_cache(|re, cache| it.advance(|input| Ok(re.search_with(cache, input))))
+        {
+            f(m.start(), m.end());
+        }
+    }
+
     /// The leftmost match in `text` that starts at `at` or later, with its
     /// groups.
     fn captures_from(&self, text: &str, at: usize) -> Option<Captures> {
@@ -1338,6 +1355,36 @@ fn loose_filters(h: &Hir) -> Option<Vec<Derived>> {
         .zip(alternatives)
         .map(|(loose, alt)| build_filter(loose.as_ref().unwrap_or(alt)))
         .collect()
+}
+
+/// The ASCII twin of a rule's condition (see [`for_ascii_words`]), for text
+/// without non-ASCII word characters; `None` where it would be the pattern
+/// itself or does not compile.
+pub(crate) fn condition_twin(pattern: &str) -> Option<Derived> {
+    build_filter(&for_ascii_words(&parse(pattern)?)?)
+}
+
+/// A rule's condition, for any text: compiled as the rules' derived regexes
+/// are, without capture groups (a condition reads only where it matches).
+/// An alternation of thousands of plain literals is over the size limit as
+/// an automaton, where `regex` would search it with Aho-Corasick: such a
+/// pattern is compiled as `regex` compiles it, with its literal prefilter.
+pub(crate) fn condition_regex(pattern: &str) -> Result<Derived, String> {
+    if let Some(built) = parse(pattern).and_then(|h| build_filter(&h)) {
+        return Ok(built);
+    }
+    let config = meta::Config::new()
+        .match_kind(regex_automata::MatchKind::LeftmostFirst)
+        .utf8_empty(true)
+        .nfa_size_limit(Some(crate::rules::compile::REGEX_SIZE_LIMIT))
+        .hybrid_cache_capacity(crate::rules::compile::DFA_SIZE_LIMIT)
+        .which_captures(WhichCaptures::Implicit);
+    meta::Builder::new()
+        .configure(config)
+        .syntax(regex_automata::util::syntax::Config::new().utf8(true))
+        .build(pattern)
+        .map(Derived::new)
+        .map_err(|e| e.to_string())
 }
 
 /// Compile a filter: as [`build`], but without capture groups, which a

@@ -11,6 +11,7 @@
 //!   article's counts, evaluated after the ledger is built (see [`document`]).
 
 pub mod compile;
+pub mod condition;
 pub mod document;
 pub mod error;
 pub mod expr;
