@@ -7,22 +7,30 @@
 //! nearly all English copy, runs the pattern's ASCII twin, whose automata are a
 //! fraction of the size; each regex has one search cache shared by the
 //! workers; and rules whose conditions are spelled the same share one compiled
-//! condition. Compiled as `regex::Regex`, each with a cache per worker thread,
-//! the built-in packs' conditions held about 20 MB of a two-job run's 100 MB
-//! peak (BENCHMARKS.md, "Conditions searched like the rules").
+//! condition. Most conditions only ask yes or no, which one forward lazy DFA
+//! answers (see [`Verdict`]): no reverse automaton, no capture engines.
+//! Compiled as `regex::Regex`, each with a cache per worker thread, the
+//! built-in packs' conditions held about 20 MB of a two-job run's 100 MB
+//! peak; now about 3–4 (BENCHMARKS.md, "Conditions searched like the rules").
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::rules::matcher::{self, Derived};
+use regex_automata::{Anchored, Input};
+
+use crate::rules::matcher::{self, Derived, Verdict};
 use crate::text::Span;
 
 /// One condition's regex, compiled on first use.
 #[derive(Debug)]
 pub struct Condition {
     pattern: String,
-    /// For text without non-ASCII word characters: the ASCII twin, or `None`
-    /// inside when it would be the pattern itself (or did not compile).
+    /// For a yes or no on text without non-ASCII word characters: the ASCII
+    /// twin as one forward lazy DFA, or `None` inside when the twin would be
+    /// the pattern itself (or did not compile).
+    verdict: OnceLock<Option<Verdict>>,
+    /// For where it matches in such text (`near`): the ASCII twin, or `None`
+    /// inside as for `verdict`.
     ascii: OnceLock<Option<Derived>>,
     /// For any text.
     own: OnceLock<Derived>,
@@ -34,6 +42,7 @@ impl Condition {
     pub(crate) fn new(pattern: String) -> Condition {
         Condition {
             pattern,
+            verdict: OnceLock::new(),
             ascii: OnceLock::new(),
             own: OnceLock::new(),
         }
@@ -46,7 +55,7 @@ impl Condition {
 
     /// Whether either regex has been compiled yet.
     pub fn is_compiled(&self) -> bool {
-        self.ascii.get().is_some() || self.own.get().is_some()
+        self.verdict.get().is_some() || self.ascii.get().is_some() || self.own.get().is_some()
     }
 
     /// The regex that finds exactly the pattern's matches in `text`.
@@ -62,6 +71,35 @@ impl Condition {
         {
             return twin;
         }
+        self.own()
+    }
+
+    /// Whether the pattern matches in `input`: on the forward lazy DFA of the
+    /// twin where it can tell, else on a full regex.
+    fn decide(&self, text: &str, anchored: bool) -> bool {
+        let input = Input::new(text).anchored(if anchored {
+            Anchored::Yes
+        } else {
+            Anchored::No
+        });
+        if !has_non_ascii_word(text)
+            && let Some(verdict) = self
+                .verdict
+                .get_or_init(|| matcher::condition_verdict(&self.pattern))
+            && let Some(answer) = verdict.is_match(&input)
+        {
+            return answer;
+        }
+        let regex = self.regex(text);
+        if anchored {
+            regex.is_match_at_start(text)
+        } else {
+            regex.is_match(text)
+        }
+    }
+
+    /// The pattern's own regex, for any text (compiled now, if it was not).
+    fn own(&self) -> &Derived {
         self.own.get_or_init(|| {
             matcher::condition_regex(&self.pattern).unwrap_or_else(|e| {
                 #[allow(clippy::panic)]
@@ -77,7 +115,7 @@ impl Condition {
 
     /// Whether the pattern matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        self.regex(text).is_match(text)
+        self.decide(text, false)
     }
 
     /// Whether the pattern matches starting at the first byte of `text`.
@@ -89,7 +127,7 @@ impl Condition {
     /// large rules) the anchored search took 13–17 MB off the peak over 2,000
     /// varied articles (BENCHMARKS.md, "Anchored look-ahead").
     pub fn matches_at_start(&self, text: &str) -> bool {
-        self.regex(text).is_match_at_start(text)
+        self.decide(text, true)
     }
 
     /// Where the pattern matches in `text`, as `find_iter` finds it, shifted
@@ -154,11 +192,22 @@ mod tests {
         let c = Condition::new(r"(?i)\bjos\b|\bzo\w*\b".to_string());
         assert!(!c.is_compiled());
         assert!(c.is_match("Jos said so."));
-        assert!(c.ascii.get().is_some_and(Option::is_some));
+        assert!(c.verdict.get().is_some_and(Option::is_some));
+        assert!(
+            c.ascii.get().is_none(),
+            "a yes or no needs only the forward DFA"
+        );
         assert!(c.own.get().is_none(), "English text needs no Unicode regex");
         // Curly quotes and dashes are not word characters: still the twin.
         assert!(c.is_match("“Jos” — said so."));
+        assert!(c.matches_at_start("zoe said so."));
+        assert!(!c.matches_at_start("so said Zoe."));
         assert!(c.own.get().is_none());
+        assert_eq!(
+            c.find_spans("Zoe and Jos.", 0),
+            [Span::new(0, 3), Span::new(8, 11)]
+        );
+        assert!(c.ascii.get().is_some_and(Option::is_some));
         // "José": \b after "Jos" is no boundary, and \w takes "ë".
         assert!(!c.is_match("José said so."));
         assert_eq!(

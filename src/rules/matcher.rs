@@ -1358,10 +1358,85 @@ fn loose_filters(h: &Hir) -> Option<Vec<Derived>> {
 }
 
 /// The ASCII twin of a rule's condition (see [`for_ascii_words`]), for text
-/// without non-ASCII word characters; `None` where it would be the pattern
-/// itself or does not compile.
+/// without non-ASCII word characters, to find where it matches; `None` where
+/// it would be the pattern itself or does not compile.
 pub(crate) fn condition_twin(pattern: &str) -> Option<Derived> {
     build_filter(&for_ascii_words(&parse(pattern)?)?)
+}
+
+/// The same twin as [`condition_twin`], for a yes or no (see [`Verdict`]).
+pub(crate) fn condition_verdict(pattern: &str) -> Option<Verdict> {
+    Verdict::build(&for_ascii_words(&parse(pattern)?)?)
+}
+
+/// A regex that only says whether it matches: one forward lazy DFA, with one
+/// cache shared by the workers.
+///
+/// A `meta::Regex` also builds a reverse NFA and its lazy DFA (to find where
+/// a match starts) and keeps PikeVM scratch sized by the NFA in every cache:
+/// for a condition, which only needs a yes or no, that was about half of
+/// its memory.
+pub struct Verdict {
+    dfa: regex_automata::hybrid::dfa::DFA,
+    cache: Mutex<Option<Box<regex_automata::hybrid::dfa::Cache>>>,
+}
+
+impl Verdict {
+    /// Compile `hir` with the limits of the rules; `None` if it does not
+    /// compile.
+    fn build(hir: &Hir) -> Option<Verdict> {
+        use regex_automata::{hybrid::dfa, nfa::thompson};
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .which_captures(WhichCaptures::None)
+                    .nfa_size_limit(Some(crate::rules::compile::REGEX_SIZE_LIMIT)),
+            )
+            .build_from_hir(hir)
+            .ok()?;
+        // As `meta` configures its lazy DFA: a DFA that keeps clearing its
+        // cache gives up (the caller then asks a `meta::Regex`), and a
+        // Unicode word boundary beside a non-ASCII byte stops it.
+        let config = dfa::Config::new()
+            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+            .unicode_word_boundary(true)
+            .cache_capacity(crate::rules::compile::DFA_SIZE_LIMIT)
+            .minimum_cache_clear_count(Some(3))
+            .minimum_bytes_per_state(Some(10));
+        let dfa = dfa::Builder::new()
+            .configure(config)
+            .build_from_nfa(nfa)
+            .ok()?;
+        Some(Verdict {
+            dfa,
+            cache: Mutex::new(None),
+        })
+    }
+
+    /// Whether the regex matches in `input` (stopping at the first match
+    /// state); `None` where the lazy DFA cannot tell (it gave up, or met a
+    /// byte it cannot search past).
+    pub(crate) fn is_match(&self, input: &Input) -> Option<bool> {
+        let mut slot = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let cache = slot.get_or_insert_with(|| Box::new(self.dfa.create_cache()));
+        let input = input.clone().earliest(true);
+        self.dfa
+            .try_search_fwd(cache, &input)
+            .ok()
+            .map(|m| m.is_some())
+    }
+
+    /// The bytes the automaton and its cache take.
+    pub fn memory_usage(&self) -> usize {
+        let slot = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        self.dfa.get_nfa().memory_usage() + slot.as_ref().map_or(0, |c| c.memory_usage())
+    }
+}
+
+impl std::fmt::Debug for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verdict").finish_non_exhaustive()
+    }
 }
 
 /// A rule's condition, for any text: compiled as the rules' derived regexes
