@@ -89,7 +89,7 @@ struct FastRule {
     /// pattern is an alternation: the filter only says yes or no, and `a|b`
     /// matches where `a` or `b` does, so searched apart their states add up
     /// instead of multiplying.
-    loose: OnceLock<Option<Vec<Derived>>>,
+    loose: OnceLock<Option<Vec<Verdict>>>,
     /// The rule's top-level alternatives, each searched on its own in units
     /// without non-ASCII word characters (see [`Piece`]); empty when the rule
     /// is searched whole.
@@ -586,13 +586,13 @@ impl Scan<'_> {
         // is not an alternation (no pieces, one filter) or a piece did not
         // compile (no pieces): then every filter runs.
         if loose.len() != fast.pieces.len() {
-            return loose.iter().any(|re| re.is_match(unit_text));
+            return loose.iter().any(|re| re.may_match(unit_text));
         }
         let blind = !self.literals_hold(unit);
         loose
             .iter()
             .zip(&fast.pieces)
-            .any(|(re, piece)| self.piece_may_occur(piece, unit, blind) && re.is_match(unit_text))
+            .any(|(re, piece)| self.piece_may_occur(piece, unit, blind) && re.may_match(unit_text))
     }
 
     /// The scripts of the non-ASCII word characters inside `unit`:
@@ -1341,9 +1341,9 @@ fn loose_filter(h: &Hir) -> Option<Hir> {
 /// DFA as it is, or a part does not compile. Each alternative is loosened
 /// on its own: loosening the whole would rebuild the alternation, which
 /// may merge or flatten alternatives and lose that order.
-fn loose_filters(h: &Hir) -> Option<Vec<Derived>> {
+fn loose_filters(h: &Hir) -> Option<Vec<Verdict>> {
     let HirKind::Alternation(alternatives) = h.kind() else {
-        return Some(vec![build_filter(&loose_filter(h)?)?]);
+        return Some(vec![Verdict::build(&loose_filter(h)?)?]);
     };
     let loosened: Vec<Option<Hir>> = alternatives.iter().map(loose_filter).collect();
     // Nothing to loosen: as `loose_filter` of the whole says.
@@ -1353,7 +1353,7 @@ fn loose_filters(h: &Hir) -> Option<Vec<Derived>> {
     loosened
         .into_iter()
         .zip(alternatives)
-        .map(|(loose, alt)| build_filter(loose.as_ref().unwrap_or(alt)))
+        .map(|(loose, alt)| Verdict::build(loose.as_ref().unwrap_or(alt)))
         .collect()
 }
 
@@ -1426,10 +1426,32 @@ impl Verdict {
             .map(|m| m.is_some())
     }
 
+    /// Whether the regex may match in `text`: `false` only where it does
+    /// not (a filter whose lazy DFA cannot tell lets the unit through).
+    pub(crate) fn may_match(&self, text: &str) -> bool {
+        self.is_match(&Input::new(text)).unwrap_or(true)
+    }
+
+    /// Whether the automaton has capture states (a verdict needs none).
+    #[cfg(test)]
+    fn has_captures(&self) -> bool {
+        self.dfa.get_nfa().has_capture()
+    }
+
     /// The bytes the automaton and its cache take.
     pub fn memory_usage(&self) -> usize {
         let slot = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         self.dfa.get_nfa().memory_usage() + slot.as_ref().map_or(0, |c| c.memory_usage())
+    }
+}
+
+/// A copy starts with no cache, as a copy of a [`Derived`] does.
+impl Clone for Verdict {
+    fn clone(&self) -> Verdict {
+        Verdict {
+            dfa: self.dfa.clone(),
+            cache: Mutex::new(None),
+        }
     }
 }
 
@@ -2494,15 +2516,11 @@ mod tests {
             "Zoë told us",
             "é",
         ] {
-            let any = pieces.iter().any(|p| p.is_match(text));
+            let any = pieces.iter().any(|p| p.may_match(text));
             assert_eq!(any, whole.is_match(text), "{text}");
         }
         // Without capture groups: a filter only says yes or no.
-        assert!(
-            pieces
-                .iter()
-                .all(|p| p.regex().group_info().all_group_len() == 1)
-        );
+        assert!(pieces.iter().all(|p| !p.has_captures()));
         // In the matcher: no unit with accented names that a built-in rule
         // matches is rejected by its filter.
         let auditor = crate::Auditor::builtin().unwrap();
