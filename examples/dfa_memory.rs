@@ -12,6 +12,8 @@
 //! Each rule is measured twice: its own (Unicode) regex over every sentence, and
 //! the regex the matcher runs on a sentence without non-ASCII word characters
 //! (the narrowed ASCII twin) over those sentences, which are nearly all of them.
+//! Then the rules' conditions, as the audit compiled them (see
+//! `rules::condition`).
 //! A rule whose pattern is a list of alternatives is measured whole; the audit
 //! searches its alternatives apart (see `matcher::Piece`), whose caches add up
 //! to less (21 MB whole against 6 MB apart for `document-says` over 300 varied
@@ -78,6 +80,53 @@ fn main() {
         sum(|r| r.1.2),
         sum(|r| r.2.0),
         sum(|r| r.2.2),
+    );
+    conditions(&auditor, &docs);
+}
+
+/// The rules' conditions (`near`, `unless`, `not_followed_by`,
+/// `verb_not_followed_by`, `source.reject`) after auditing the articles:
+/// compiled on first use and shared by the rules that spell them the same,
+/// so each is counted once, with the rules that use it.
+fn conditions(auditor: &sourcing::Auditor, docs: &[Document]) {
+    for d in docs {
+        auditor.audit(d);
+    }
+    let mut seen: Vec<(
+        *const sourcing::rules::condition::Condition,
+        usize,
+        Vec<&str>,
+        String,
+    )> = Vec::new();
+    for rule in &auditor.rules.rules {
+        let all = (rule.near.iter().map(|(c, _)| c))
+            .chain(&rule.unless)
+            .chain(&rule.not_followed_by)
+            .chain(&rule.verb_not_followed_by)
+            .chain(&rule.reject);
+        for c in all {
+            let key = std::sync::Arc::as_ptr(c);
+            match seen.iter_mut().find(|s| s.0 == key) {
+                Some(s) => s.2.push(&rule.id),
+                None => seen.push((
+                    key,
+                    c.memory_usage(),
+                    vec![&rule.id],
+                    c.as_str().chars().take(40).collect(),
+                )),
+            }
+        }
+    }
+    seen.sort_by_key(|s| std::cmp::Reverse(s.1));
+    println!("\n{:>10}  {:40}  rules", "after KB", "condition");
+    for (_, bytes, rules, pattern) in seen.iter().filter(|s| s.1 > 0) {
+        println!("{:>10}  {pattern:40}  {}", bytes / 1024, rules.join(", "));
+    }
+    let used = seen.iter().filter(|s| s.1 > 0).count();
+    println!(
+        "{} distinct conditions, {used} compiled, {} KB with their caches",
+        seen.len(),
+        seen.iter().map(|s| s.1).sum::<usize>() / 1024
     );
 }
 

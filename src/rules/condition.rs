@@ -58,6 +58,19 @@ impl Condition {
         self.verdict.get().is_some() || self.ascii.get().is_some() || self.own.get().is_some()
     }
 
+    /// The bytes its compiled regexes and their caches take now (nothing
+    /// before its first use), for `examples/dfa_memory`.
+    pub fn memory_usage(&self) -> usize {
+        let verdict = self
+            .verdict
+            .get()
+            .and_then(Option::as_ref)
+            .map_or(0, Verdict::memory_usage);
+        let derived = |d: &Derived| d.memory_usage();
+        let ascii = self.ascii.get().and_then(Option::as_ref).map_or(0, derived);
+        verdict + ascii + self.own.get().map_or(0, derived)
+    }
+
     /// The regex that finds exactly the pattern's matches in `text`.
     ///
     /// # Panics

@@ -835,6 +835,12 @@ impl Derived {
         &self.regex
     }
 
+    /// The bytes the regex and its shared cache take.
+    pub fn memory_usage(&self) -> usize {
+        let slot = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        self.regex.memory_usage() + slot.as_ref().map_or(0, |c| c.memory_usage())
+    }
+
     /// Run `f` with the shared cache, made on first use.
     fn with_cache<R>(&self, f: impl FnOnce(&meta::Regex, &mut meta::Cache) -> R) -> R {
         // A panic inside a search leaves a cache that is still valid to reuse.
