@@ -653,6 +653,23 @@ fn regex_message(err: &regex::Error) -> String {
     }
 }
 
+/// `pattern` made to match only a whole text, as `^(?:pattern)$`. A pattern
+/// in verbose mode (`(?x)`) that ends in a `# comment` gets a line break
+/// first: the comment would otherwise run over the closing `)$`, and a
+/// valid pattern would fail to load as an "unclosed group".
+fn whole_match(pattern: &str) -> String {
+    let ends_in_comment = regex_syntax::ast::parse::Parser::new()
+        .parse_with_comments(pattern)
+        .is_ok_and(|parsed| {
+            parsed
+                .comments
+                .iter()
+                .any(|c| c.span.end.offset == pattern.len())
+        });
+    let end = if ends_in_comment { "\n" } else { "" };
+    format!("^(?:{pattern}{end})$")
+}
+
 /// Make the rules whose conditions are spelled the same share them (see
 /// [`Conditions`]).
 fn share_conditions(rules: &mut [CompiledRule]) {
@@ -945,7 +962,7 @@ fn compile_rule(
     };
     let mut reject = None;
     if let Some(r) = def.source.as_ref().and_then(|s| s.reject.as_ref()) {
-        let anchored = toml::Spanned::new(r.span(), format!("^(?:{})$", r.get_ref()));
+        let anchored = toml::Spanned::new(r.span(), whole_match(r.get_ref()));
         match condition("source.reject", Some(&anchored), None) {
             Ok(re) => reject = Some(re),
             Err(e) => errors.push(e),
@@ -1552,6 +1569,23 @@ message = "{match}"
         assert_eq!(words_between(t, Span::new(25, 29), Span::new(0, 9), 10), 3);
         // Counting stops one past the limit.
         assert_eq!(words_between(t, Span::new(0, 9), Span::new(25, 29), 1), 2);
+    }
+}
+
+#[cfg(test)]
+mod whole_match_tests {
+    use super::whole_match;
+
+    #[test]
+    fn a_verbose_pattern_may_end_in_a_comment() {
+        let whole = |p: &str| regex::Regex::new(&whole_match(p)).unwrap();
+        let verbose = whole("(?x) Kremlin | Moscow  # places, not people");
+        assert!(verbose.is_match("Moscow") && !verbose.is_match("Moscow sources"));
+        // Without a comment, or outside verbose mode, nothing is added: a
+        // literal `#` stays part of the pattern.
+        assert_eq!(whole_match("Kremlin|Moscow"), "^(?:Kremlin|Moscow)$");
+        assert!(whole("Room #4").is_match("Room #4"));
+        assert!(!whole("Room #4").is_match("Room #4\n"));
     }
 }
 

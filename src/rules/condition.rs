@@ -26,8 +26,8 @@ use crate::text::Span;
 pub struct Condition {
     pattern: String,
     /// For a yes or no on text without non-ASCII word characters: the ASCII
-    /// twin as one forward lazy DFA, or `None` inside when the twin would be
-    /// the pattern itself (or did not compile).
+    /// twin (or the pattern, where the twin would be the same) as one forward
+    /// lazy DFA; `None` inside if that did not compile.
     verdict: OnceLock<Option<Verdict>>,
     /// For where it matches in such text (`near`): the ASCII twin, or `None`
     /// inside as for `verdict`.
@@ -243,6 +243,17 @@ mod tests {
             assert_eq!(c.find_spans(text, 0), want, "{text}");
             assert_eq!(c.is_match(text), regex.is_match(text), "{text}");
         }
+    }
+
+    /// A pattern with nothing Unicode about it is its own twin: its yes or
+    /// no still runs on the forward DFA, not on a full regex.
+    #[test]
+    fn a_pattern_that_is_its_own_twin_answers_on_the_forward_dfa() {
+        let c = Condition::new(r"^(?:(?i)CCTV\s+.*)$".to_string());
+        assert!(c.is_match("cctv footage"));
+        assert!(!c.is_match("the CCTV footage"));
+        assert!(c.verdict.get().is_some_and(Option::is_some));
+        assert!(c.ascii.get().is_none() && c.own.get().is_none());
     }
 
     #[test]

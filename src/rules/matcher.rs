@@ -1370,9 +1370,12 @@ pub(crate) fn condition_twin(pattern: &str) -> Option<Derived> {
     build_filter(&for_ascii_words(&parse(pattern)?)?)
 }
 
-/// The same twin as [`condition_twin`], for a yes or no (see [`Verdict`]).
+/// The same twin as [`condition_twin`], for a yes or no (see [`Verdict`]):
+/// the pattern itself where the twin would be the same (a pattern without
+/// Unicode classes or boundaries), which is exact on such text as well.
 pub(crate) fn condition_verdict(pattern: &str) -> Option<Verdict> {
-    Verdict::build(&for_ascii_words(&parse(pattern)?)?)
+    let hir = parse(pattern)?;
+    Verdict::build(&for_ascii_words(&hir).unwrap_or(hir))
 }
 
 /// A regex that only says whether it matches: one forward lazy DFA, with one
