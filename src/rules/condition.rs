@@ -53,7 +53,7 @@ impl Condition {
         &self.pattern
     }
 
-    /// Whether either regex has been compiled yet.
+    /// Whether any of its regexes has been compiled yet.
     pub fn is_compiled(&self) -> bool {
         self.verdict.get().is_some() || self.ascii.get().is_some() || self.own.get().is_some()
     }
