@@ -99,12 +99,7 @@ fn conditions(auditor: &sourcing::Auditor, docs: &[Document]) {
         String,
     )> = Vec::new();
     for rule in &auditor.rules.rules {
-        let all = (rule.near.iter().map(|(c, _)| c))
-            .chain(&rule.unless)
-            .chain(&rule.not_followed_by)
-            .chain(&rule.verb_not_followed_by)
-            .chain(&rule.reject);
-        for c in all {
+        for c in rule.conditions() {
             let key = std::sync::Arc::as_ptr(c);
             match seen.iter_mut().find(|s| s.0 == key) {
                 Some(s) => s.2.push(&rule.id),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use regex::{Regex, RegexBuilder};
 
-use crate::rules::condition::{Condition, Conditions};
+use crate::rules::condition::Condition;
 use crate::rules::error::{Lines, RuleError, nearest};
 use crate::rules::expr::{self, Expr};
 use crate::rules::matcher::Matcher;
@@ -78,7 +78,11 @@ impl RuleRegex {
 /// A deferred pattern's regex, built on first use: one that does not build
 /// is an internal error (see [`RuleRegex::get`]), reported with `what` and
 /// the pattern's start.
-fn built_or_panic<T, E: std::fmt::Display>(built: Result<T, E>, pattern: &str, what: &str) -> T {
+pub(crate) fn built_or_panic<T, E: std::fmt::Display>(
+    built: Result<T, E>,
+    pattern: &str,
+    what: &str,
+) -> T {
     match built {
         Ok(re) => re,
         #[allow(clippy::panic)]
@@ -670,10 +674,11 @@ fn whole_match(pattern: &str) -> String {
     format!("^(?:{pattern}{end})$")
 }
 
-/// Make the rules whose conditions are spelled the same share them (see
-/// [`Conditions`]).
+/// Make the rules whose conditions are spelled the same share one compiled
+/// condition and its cache: the built-in packs repeat several look-aheads in
+/// four or five rules.
 fn share_conditions(rules: &mut [CompiledRule]) {
-    let mut interned = Conditions::default();
+    let mut interned: HashMap<String, Arc<Condition>> = HashMap::new();
     for rule in rules {
         let CompiledRule {
             near,
@@ -689,7 +694,11 @@ fn share_conditions(rules: &mut [CompiledRule]) {
             .chain(verb_not_followed_by)
             .chain(reject)
         {
-            *c = interned.get(c.as_str());
+            *c = Arc::clone(
+                interned
+                    .entry(c.as_str().to_string())
+                    .or_insert_with(|| c.clone()),
+            );
         }
     }
 }
@@ -697,7 +706,7 @@ fn share_conditions(rules: &mut [CompiledRule]) {
 /// The condition of an expanded pattern (see [`expand_pattern`]), compiled on
 /// first use (see [`Condition`]). Unless `known_good`, the pattern is checked
 /// now, and any error located at its value.
-fn condition_regex(
+fn load_condition(
     src: &PackSource,
     rule_id: &str,
     what: &str,
@@ -919,7 +928,7 @@ fn compile_rule(
     // `verb_not_followed_by` and `source.reject`.
     let condition = |what, pattern, phrases| {
         expand_pattern(src, id, what, pattern, phrases, lexicon, whole.clone())
-            .and_then(|e| condition_regex(src, id, what, e, defer))
+            .and_then(|e| load_condition(src, id, what, e, defer))
     };
     let near = def.near.as_ref().map(|n| {
         condition("near", n.pattern.as_ref(), n.phrases.as_ref()).map(|re| (re, n.within))
@@ -1172,6 +1181,16 @@ pub(crate) struct MatchCache {
 }
 
 impl CompiledRule {
+    /// Its conditions: `near`, `unless`, `not_followed_by`,
+    /// `verb_not_followed_by` and `source.reject`, in that order.
+    pub fn conditions(&self) -> impl Iterator<Item = &Arc<Condition>> {
+        (self.near.iter().map(|(c, _)| c))
+            .chain(&self.unless)
+            .chain(&self.not_followed_by)
+            .chain(&self.verb_not_followed_by)
+            .chain(&self.reject)
+    }
+
     /// Turn one regex match into a finding, or `None` if a condition rejects it.
     /// `groups` holds where each capture group lies in `text`, by number.
     pub(crate) fn finding(
@@ -1594,16 +1613,6 @@ mod deferred_tests {
     use super::*;
     use crate::input::{Document, Format};
 
-    /// Every condition of a rule: `near`, `unless`, `not_followed_by`,
-    /// `verb_not_followed_by` and `reject`.
-    fn conditions(r: &CompiledRule) -> impl Iterator<Item = &Arc<Condition>> {
-        (r.near.iter().map(|(n, _)| n))
-            .chain(&r.unless)
-            .chain(&r.not_followed_by)
-            .chain(&r.verb_not_followed_by)
-            .chain(&r.reject)
-    }
-
     /// How many rule patterns and distinct conditions are compiled.
     fn compiled(rules: &RuleSet) -> usize {
         let patterns = rules
@@ -1615,7 +1624,7 @@ mod deferred_tests {
         let conditions = rules
             .rules
             .iter()
-            .flat_map(conditions)
+            .flat_map(CompiledRule::conditions)
             .filter(|c| c.is_compiled() && seen.insert(Arc::as_ptr(c)))
             .count();
         patterns + conditions
@@ -1651,7 +1660,7 @@ mod deferred_tests {
         let rules = &builtin.rules.rules;
         let ready: Vec<&Arc<Condition>> = rules
             .iter()
-            .flat_map(conditions)
+            .flat_map(CompiledRule::conditions)
             .filter(|c| c.is_compiled())
             .collect();
         assert!(!ready.is_empty());
@@ -1659,15 +1668,18 @@ mod deferred_tests {
             assert!(
                 rules
                     .iter()
-                    .filter(|r| conditions(r).any(|x| Arc::ptr_eq(x, c)))
+                    .filter(|r| r.conditions().any(|x| Arc::ptr_eq(x, c)))
                     .any(|r| found.contains(&r.id)),
                 "{} compiled for no rule that found something",
                 c.as_str()
             );
         }
         let compiled_conditions = compiled(&builtin.rules);
-        let all: std::collections::HashSet<_> =
-            rules.iter().flat_map(conditions).map(Arc::as_ptr).collect();
+        let all: std::collections::HashSet<_> = rules
+            .iter()
+            .flat_map(CompiledRule::conditions)
+            .map(Arc::as_ptr)
+            .collect();
         assert!(
             compiled_conditions * 4 < all.len(),
             "{compiled_conditions} of {}",
@@ -1715,6 +1727,31 @@ mod deferred_tests {
         reordered.swap(0, 1);
         let loaded = RuleSet::load(&reordered, &crate::scoring_base()).unwrap();
         assert_eq!(compiled(&loaded), kept);
+    }
+
+    /// Rules whose conditions are spelled the same share one, and only
+    /// those: one compiled condition per distinct pattern.
+    #[test]
+    fn conditions_spelled_the_same_are_shared() {
+        let builtin = crate::Auditor::builtin().unwrap();
+        let all: Vec<&Arc<Condition>> = builtin
+            .rules
+            .rules
+            .iter()
+            .flat_map(CompiledRule::conditions)
+            .collect();
+        let patterns: std::collections::HashSet<&str> = all.iter().map(|c| c.as_str()).collect();
+        let shared: std::collections::HashSet<*const Condition> =
+            all.iter().map(|c| Arc::as_ptr(c)).collect();
+        assert_eq!(shared.len(), patterns.len());
+        // The built-in packs do repeat some (look-aheads written in several
+        // rules), so sharing is exercised.
+        assert!(
+            patterns.len() < all.len(),
+            "{} of {}",
+            patterns.len(),
+            all.len()
+        );
     }
 
     #[test]
@@ -1824,7 +1861,7 @@ mod deferred_tests {
             assert_eq!(r.groups, group_names_of(&re), "{}", r.id);
             // A condition compiles as a user's would be checked, and as the
             // audit compiles it on first use.
-            for c in conditions(r) {
+            for c in r.conditions() {
                 build_regex(c.as_str()).unwrap();
                 crate::rules::matcher::condition_regex(c.as_str()).unwrap();
             }

@@ -13,11 +13,11 @@
 //! built-in packs' conditions held about 20 MB of a two-job run's 100 MB
 //! peak; now about 3–4 (BENCHMARKS.md, "Conditions searched like the rules").
 
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use regex_automata::{Anchored, Input};
 
+use crate::rules::compile::built_or_panic;
 use crate::rules::matcher::{self, Derived, Verdict};
 use crate::text::Span;
 
@@ -114,15 +114,11 @@ impl Condition {
     /// The pattern's own regex, for any text (compiled now, if it was not).
     fn own(&self) -> &Derived {
         self.own.get_or_init(|| {
-            matcher::condition_regex(&self.pattern).unwrap_or_else(|e| {
-                #[allow(clippy::panic)]
-                {
-                    panic!(
-                        "a rule's condition does not compile ({e}): {}",
-                        self.pattern.chars().take(200).collect::<String>()
-                    )
-                }
-            })
+            built_or_panic(
+                matcher::condition_regex(&self.pattern),
+                &self.pattern,
+                "a rule's condition",
+            )
         })
     }
 
@@ -161,23 +157,6 @@ fn has_non_ascii_word(text: &str) -> bool {
         && text
             .chars()
             .any(|c| !c.is_ascii() && regex_syntax::is_word_character(c))
-}
-
-/// Interns conditions by pattern, so that rules whose conditions are spelled
-/// the same (the built-in packs repeat several look-aheads in four or five
-/// rules) share one compiled regex and its cache.
-#[derive(Debug, Default)]
-pub(crate) struct Conditions(HashMap<String, Arc<Condition>>);
-
-impl Conditions {
-    /// The condition for `pattern`, the one already made if there is one.
-    pub(crate) fn get(&mut self, pattern: &str) -> Arc<Condition> {
-        Arc::clone(
-            self.0
-                .entry(pattern.to_string())
-                .or_insert_with(|| Arc::new(Condition::new(pattern.to_string()))),
-        )
-    }
 }
 
 #[cfg(test)]
@@ -254,15 +233,5 @@ mod tests {
         assert!(!c.is_match("the CCTV footage"));
         assert!(c.verdict.get().is_some_and(Option::is_some));
         assert!(c.ascii.get().is_none() && c.own.get().is_none());
-    }
-
-    #[test]
-    fn conditions_spelled_the_same_are_one() {
-        let mut interned = Conditions::default();
-        let a = interned.get(r"\bsaid\b");
-        let b = interned.get(r"\bsaid\b");
-        let c = interned.get(r"\btold\b");
-        assert!(Arc::ptr_eq(&a, &b));
-        assert!(!Arc::ptr_eq(&a, &c));
     }
 }

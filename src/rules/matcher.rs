@@ -1479,15 +1479,11 @@ pub(crate) fn condition_regex(pattern: &str) -> Result<Derived, String> {
     if let Some(built) = parse(pattern).and_then(|h| build_filter(&h)) {
         return Ok(built);
     }
-    let config = meta::Config::new()
-        .match_kind(regex_automata::MatchKind::LeftmostFirst)
-        .utf8_empty(true)
-        .nfa_size_limit(Some(crate::rules::compile::REGEX_SIZE_LIMIT))
-        .hybrid_cache_capacity(crate::rules::compile::DFA_SIZE_LIMIT)
+    let config = derived_config()
+        .auto_prefilter(true)
         .which_captures(WhichCaptures::Implicit);
     meta::Builder::new()
         .configure(config)
-        .syntax(regex_automata::util::syntax::Config::new().utf8(true))
         .build(pattern)
         .map(Derived::new)
         .map_err(|e| e.to_string())
@@ -2506,6 +2502,18 @@ mod tests {
                 .len()
         };
         assert!(states(&loose) < states(r"(?:[a-z]+\s+){0,3}said"));
+    }
+
+    /// Where its lazy DFA cannot tell (a Unicode word boundary beside a
+    /// non-ASCII byte), a verdict says so, and as a filter lets the text
+    /// through rather than rejecting it.
+    #[test]
+    fn a_verdict_that_cannot_tell_lets_the_text_through() {
+        let v = Verdict::build(&parse(r"\bsaid\b").unwrap()).unwrap();
+        assert_eq!(v.is_match(&Input::new("Zoe said so")), Some(true));
+        assert_eq!(v.is_match(&Input::new("Zoe told us")), Some(false));
+        assert_eq!(v.is_match(&Input::new("Zoë told us")), None);
+        assert!(v.may_match("Zoë told us"));
     }
 
     #[test]
