@@ -43,8 +43,8 @@ fn main() {
     // The matcher's choice for an ASCII sentence: the twin, where the rule has one.
     let matcher = auditor.rules.matcher();
     let ascii = "Officials said.";
-    let scan = matcher.scan(ascii);
     let whole = Span::new(0, ascii.len());
+    let scan = matcher.scan(ascii, &[whole]);
     let ascii_words = |s: &str| !s.chars().any(|c| !c.is_ascii() && c.is_alphanumeric());
     let mut rows = Vec::new();
     for (i, rule) in auditor.rules.rules.iter().enumerate() {

@@ -65,15 +65,19 @@ fn main() {
     }
     println!("segment: {:?}", t.elapsed());
     let matcher = auditor.rules.matcher();
-    let t = Instant::now();
-    for d in &docs {
-        let _ = matcher.scan(&d.text);
-    }
-    println!("literal scan: {:?}", t.elapsed());
-    let scans: Vec<_> = docs.iter().map(|d| matcher.scan(&d.text)).collect();
     let units: Vec<Vec<_>> = segs
         .iter()
         .map(|s| s.sentences.iter().map(|s| s.span).collect())
+        .collect();
+    let t = Instant::now();
+    for (d, units) in docs.iter().zip(&units) {
+        let _ = matcher.scan(&d.text, units);
+    }
+    println!("literal scan: {:?}", t.elapsed());
+    let scans: Vec<_> = docs
+        .iter()
+        .zip(&units)
+        .map(|(d, units)| matcher.scan(&d.text, units))
         .collect();
     for pass in 0..2 {
         println!("pass {pass}: rule, time, candidate sentences, matches");
@@ -169,7 +173,7 @@ fn stages(auditor: &Auditor, docs: &[Document], bytes: usize) {
         let seg = text::segment(&d.text);
         let units: Vec<_> = seg.sentences.iter().map(|s| s.span).collect();
         let c = Instant::now();
-        let scan = matcher.scan(&d.text);
+        let scan = matcher.scan(&d.text, &units);
         scan_t += c.elapsed();
         for (i, rule) in auditor.rules.rules.iter().enumerate() {
             let units = match rule.scope {
@@ -198,11 +202,15 @@ fn stages(auditor: &Auditor, docs: &[Document], bytes: usize) {
     }
     {
         // The same rejection, rule by rule over all documents.
-        let scans: Vec<_> = docs.iter().map(|d| matcher.scan(&d.text)).collect();
         let segs: Vec<_> = docs.iter().map(|d| text::segment(&d.text)).collect();
         let units: Vec<Vec<_>> = segs
             .iter()
             .map(|s| s.sentences.iter().map(|s| s.span).collect())
+            .collect();
+        let scans: Vec<_> = docs
+            .iter()
+            .zip(&units)
+            .map(|(d, units)| matcher.scan(&d.text, units))
             .collect();
         let c = Instant::now();
         let mut hits = 0;

@@ -199,9 +199,16 @@ pub struct Matcher {
 #[derive(Debug)]
 pub struct Scan<'m> {
     matcher: &'m Matcher,
-    /// Per slot (one literal set of one rule), the spans of its literals in the
-    /// document, sorted by start.
-    hits: Hits,
+    /// The spans the hits are grouped by (see [`Matcher::scan`]).
+    groups: Vec<Span>,
+    /// Per group, one bit per slot (one literal set of one rule): whether a
+    /// literal of the slot lies inside the group. `words` words a group.
+    bits: Vec<u64>,
+    /// How many words of `bits` each group takes.
+    words: usize,
+    /// Per slot, the spans of its literals that lie inside no group, sorted
+    /// by start.
+    outside: Hits,
     /// Byte offsets of non-ASCII word characters in the document, in order.
     unicode_words: Vec<usize>,
     /// The script of each of `unicode_words` (see [`Scripts::of`]).
@@ -422,24 +429,54 @@ impl Matcher {
     }
 
     /// Scan a document once for every rule's literals.
-    pub fn scan(&self, text: &str) -> Scan<'_> {
-        let mut found: Vec<(u32, Hit)> = Vec::new();
+    ///
+    /// `groups` (sorted by start, not overlapping: a document's sentences) are
+    /// the spans the scan remembers literals by: for each, which rules'
+    /// literal sets occur inside it, a bit each. Literals outside every
+    /// group are kept as they are. A unit made of whole groups (a sentence,
+    /// a paragraph of them, the document) is then told apart exactly; a unit
+    /// that cuts through a group is always a candidate.
+    ///
+    /// A news sentence holds literals of about 66 of the built-in rules'
+    /// 466 sets, so the bits take 64 bytes a sentence where the literals'
+    /// spans took 27 KB an article: it is what a batch of documents held
+    /// longest (BENCHMARKS.md, "Literals remembered by sentence").
+    pub fn scan(&self, text: &str, groups: &[Span]) -> Scan<'_> {
+        let words = self.slot_count.div_ceil(64);
+        let mut bits = vec![0u64; groups.len() * words];
+        let mut outside: Vec<(u32, Hit)> = Vec::new();
         // Hits keep 32-bit offsets; a longer text (only a library caller can
         // pass one: the command line refuses files over --max-bytes) goes
         // unfiltered, every rule searching every unit.
         let unfiltered = u32::try_from(text.len()).is_err();
         if let (Some(ac), false) = (&self.literals, unfiltered) {
+            // Matches come by end, so nearly always in the group of the one
+            // before.
+            let mut at = 0;
             for m in ac.find_overlapping_iter(text) {
-                let hit = Hit {
-                    start: m.start() as u32,
-                    end: m.end() as u32,
-                };
-                for &slot in &self.literal_slots[m.pattern().as_usize()] {
-                    found.push((slot, hit));
+                let inside = |g: &Span| g.start <= m.start() && m.end() <= g.end;
+                if !groups.get(at).is_some_and(inside) {
+                    at = groups.partition_point(|g| g.end < m.end());
+                }
+                let slots = &self.literal_slots[m.pattern().as_usize()];
+                match groups.get(at).filter(|g| inside(g)) {
+                    Some(_) => {
+                        let row = &mut bits[at * words..(at + 1) * words];
+                        for &slot in slots {
+                            row[slot as usize / 64] |= 1 << (slot % 64);
+                        }
+                    }
+                    None => {
+                        let hit = Hit {
+                            start: m.start() as u32,
+                            end: m.end() as u32,
+                        };
+                        outside.extend(slots.iter().map(|&slot| (slot, hit)));
+                    }
                 }
             }
         }
-        let hits = Hits::new(found, self.slot_count);
+        let outside = Hits::new(outside, self.slot_count);
         let (mut unicode_words, mut scripts, mut blind) = (Vec::new(), Vec::new(), Vec::new());
         if !text.is_ascii() {
             let ranges = self.blind.ranges();
@@ -456,7 +493,10 @@ impl Matcher {
         }
         Scan {
             matcher: self,
-            hits,
+            groups: groups.to_vec(),
+            bits,
+            words,
+            outside,
             unicode_words,
             scripts,
             blind,
@@ -474,23 +514,48 @@ impl Scan<'_> {
         units: &'a [Span],
     ) -> impl Iterator<Item = Span> + 'a {
         let fast = &self.matcher.rules[rule];
-        let mut slots: [&'a [Hit]; MAX_SETS] = [&[]; MAX_SETS];
-        for (to, slot) in slots.iter_mut().zip(fast.slots.clone()) {
-            *to = self.hits.slot(slot);
-        }
-        let count = fast.slots.len().min(MAX_SETS);
-        // Per slot, the first hit that may still lie in a unit (units come in order).
-        let mut next = [0usize; MAX_SETS];
+        // The first group that may still lie in a unit (units come in order).
+        let mut next = 0;
         units.iter().copied().filter(move |unit| {
             if !fast.prefiltered || !self.literals_hold(*unit) {
                 return true;
             }
-            slots[..count].iter().zip(&mut next).all(|(hits, next)| {
-                while *next < hits.len() && (hits[*next].start as usize) < unit.start {
-                    *next += 1;
+            next += self.groups[next.min(self.groups.len())..]
+                .iter()
+                .take_while(|g| g.end <= unit.start)
+                .count();
+            self.holds_all_from(next, fast.slots.clone(), *unit)
+        })
+    }
+
+    /// Whether every slot among `slots` has a literal inside `unit`, the
+    /// groups before number `from` lying before it. `true` also when `unit`
+    /// cuts through a group, whose bits cannot tell where in it a literal
+    /// lies.
+    fn holds_all_from(&self, from: usize, slots: std::ops::Range<usize>, unit: Span) -> bool {
+        let mut to = from;
+        for g in &self.groups[from.min(self.groups.len())..] {
+            if g.start >= unit.end {
+                break;
+            }
+            if g.start < unit.start || g.end > unit.end {
+                return true;
+            }
+            to += 1;
+        }
+        let rows = &self.bits[from * self.words..to * self.words];
+        slots.into_iter().all(|slot| {
+            let (word, bit) = (slot / 64, 1u64 << (slot % 64));
+            rows.chunks_exact(self.words)
+                .any(|row| row[word] & bit != 0)
+                || {
+                    let hits = self.outside.slot(slot);
+                    !hits.is_empty()
+                        && first_inside(
+                            &hits[hits.partition_point(|h| (h.start as usize) < unit.start)..],
+                            unit,
+                        )
                 }
-                first_inside(&hits[*next..], *unit)
-            })
         })
     }
 
@@ -526,14 +591,11 @@ impl Scan<'_> {
         blind || !piece.prefiltered || self.holds_all(piece.slots.clone(), unit)
     }
 
-    /// Whether every slot among `slots` has a literal inside `unit`.
+    /// Whether every slot among `slots` has a literal inside `unit` (see
+    /// [`holds_all_from`](Scan::holds_all_from)).
     fn holds_all(&self, slots: std::ops::Range<usize>, unit: Span) -> bool {
-        slots.map(|slot| self.hits.slot(slot)).all(|hits| {
-            first_inside(
-                &hits[hits.partition_point(|h| (h.start as usize) < unit.start)..],
-                unit,
-            )
-        })
+        let from = self.groups.partition_point(|g| g.end <= unit.start);
+        self.holds_all_from(from, slots, unit)
     }
 
     /// The regex to run for rule number `index` (`rule`) over `unit`: the
@@ -639,6 +701,13 @@ impl Hits {
     /// so a slot is sorted only when it is not. Sorting all hits by slot and
     /// start was 5-6 % of the time of an audit of repeated articles.
     fn new(found: Vec<(u32, Hit)>, slots: usize) -> Hits {
+        if found.is_empty() {
+            // Nearly every scan: no slot to look up.
+            return Hits {
+                starts: Vec::new(),
+                hits: Vec::new(),
+            };
+        }
         // Every slot is below `slots`: `Matcher::new` numbers them so.
         let mut starts = vec![0u32; slots + 1];
         for &(slot, _) in &found {
@@ -1962,6 +2031,63 @@ mod tests {
         assert!(Hits::new(Vec::new(), 0).slot(0).is_empty());
     }
 
+    /// A scan grouped by sentences chooses, for sentences, paragraphs and the
+    /// whole text, exactly the candidates and pieces a scan that keeps every
+    /// literal's span does; a unit that cuts through a sentence stays a
+    /// candidate.
+    #[test]
+    fn literals_remembered_by_sentence_choose_the_same_units() {
+        let auditor = crate::Auditor::builtin().unwrap();
+        let rules = &auditor.rules.rules;
+        let m = Matcher::new(rules);
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        texts.sort();
+        assert!(texts.len() >= 10);
+        let (mut filtered, mut halves_kept) = (0, 0);
+        for text in &texts {
+            let seg = crate::text::segment(text);
+            let sentences: Vec<Span> = seg.sentences.iter().map(|s| s.span).collect();
+            let grouped = m.scan(text, &sentences);
+            let spans = m.scan(text, &[]);
+            let whole = [Span::new(0, text.len())];
+            for (i, rule) in rules.iter().enumerate() {
+                for units in [&sentences[..], &seg.paragraphs, &whole] {
+                    let a: Vec<Span> = grouped.candidates(i, units).collect();
+                    let b: Vec<Span> = spans.candidates(i, units).collect();
+                    assert_eq!(a, b, "rule {}", rule.id);
+                    filtered += units.len() - a.len();
+                }
+                for &unit in &sentences {
+                    let (mut a, mut b) = (Vec::new(), Vec::new());
+                    let kept = grouped.pieces(i, unit, &mut a).map(|_| a.len());
+                    assert_eq!(kept, spans.pieces(i, unit, &mut b).map(|_| b.len()));
+                    for (x, y) in a.iter().zip(&b) {
+                        assert!(std::ptr::eq(*x, *y), "rule {}", rule.id);
+                    }
+                }
+                // The first half of each sentence: bits cannot say which half
+                // a literal was in.
+                let halves: Vec<Span> = sentences
+                    .iter()
+                    .map(|s| Span::new(s.start, s.start + (s.end - s.start) / 2))
+                    .collect();
+                let exact: Vec<Span> = spans.candidates(i, &halves).collect();
+                let kept: Vec<Span> = grouped.candidates(i, &halves).collect();
+                assert!(exact.iter().all(|u| kept.contains(u)));
+                halves_kept += kept.len() - exact.len();
+            }
+        }
+        // The literals do filter, and cut units are searched.
+        assert!(filtered > 1000, "{filtered}");
+        assert!(halves_kept > 0);
+    }
+
     /// A text too long for 32-bit hits records none, and every unit is then
     /// a candidate for every rule rather than for none.
     #[test]
@@ -1972,9 +2098,9 @@ mod tests {
         let text = "The weather was fine. Officials said so.";
         let units = [Span::new(0, 21), Span::new(22, text.len())];
         let count = |scan: &Scan, i: usize| scan.candidates(i, &units).count();
-        let filtered = m.scan(text);
+        let filtered = m.scan(text, &units);
         assert!((0..rules.len()).any(|i| count(&filtered, i) < units.len()));
-        let mut unfiltered = m.scan(text);
+        let mut unfiltered = m.scan(text, &units);
         unfiltered.unfiltered = true;
         assert!((0..rules.len()).all(|i| count(&unfiltered, i) == units.len()));
     }
@@ -2314,7 +2440,7 @@ mod tests {
         let i = rules.iter().position(|r| r.id == "named-speaker").unwrap();
         let text =
             "José Martí and Σωκράτης said so. 习近平 said so. عباس said so. José and 岸田 said so.";
-        let scan = m.scan(text);
+        let scan = m.scan(text, &[]);
         let mut units = Vec::new();
         let mut start = 0;
         for (at, _) in text.match_indices(". ").chain([(text.len() - 1, "")]) {
@@ -2352,7 +2478,7 @@ mod tests {
         // A copy of the matcher keeps the claim with the twin: the other
         // group still runs the own regex there.
         let copy = m.clone();
-        let scan = copy.scan(text);
+        let scan = copy.scan(text, &[]);
         assert!(scan.regex(i, &rules[i], units[2]).is(own));
         let Engine::Derived(copied) = scan.regex(i, &rules[i], units[1]) else {
             panic!("the claimed twin")
@@ -2367,7 +2493,7 @@ mod tests {
         let fresh = Matcher::new(rules);
         let text = "S𝐦𝐢𝐭𝐡 said so.";
         let unit = Span::new(0, text.len());
-        assert!(fresh.scan(text).regex(i, &rules[i], unit).is(own));
+        assert!(fresh.scan(text, &[unit]).regex(i, &rules[i], unit).is(own));
         assert!(fresh.rules[i].claimed.get().is_none());
         // That twin keeps the letters of both groups, and no others.
         let wide = for_scripts(&parse(r"(?i)\b\w+\s+said\b").unwrap(), east).unwrap();
@@ -2449,8 +2575,8 @@ mod tests {
         let m = Matcher::new(rules);
         let i = rules.iter().position(|r| r.id == "named-speaker").unwrap();
         for (text, loose) in [("Zoe said so.", false), ("Zoë ſaid so.", true)] {
-            let scan = m.scan(text);
             let unit = Span::new(0, text.len());
+            let scan = m.scan(text, &[unit]);
             // The loose filter runs (compiled on first use) only where the
             // unit holds a non-ASCII word character.
             scan.may_match(i, &rules[i], unit, text);
@@ -2546,8 +2672,9 @@ mod tests {
         let text = "“It is over,” said José Ibáñez, a spokesman for the Ministério. \
                     According to the Folha de São Paulo, the deal collapsed, officials in Brasília said. \
                     Lucía Pérez, a lawyer, declined to comment.";
-        let scan = m.scan(text);
         let seg = crate::text::segment(text);
+        let sentences: Vec<Span> = seg.sentences.iter().map(|s| s.span).collect();
+        let scan = m.scan(text, &sentences);
         let mut matched = 0;
         for (i, rule) in rules.iter().enumerate() {
             for s in &seg.sentences {

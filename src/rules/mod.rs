@@ -217,8 +217,8 @@ fn find_with(
     let prepared: Vec<(matcher::Scan<'_>, Vec<Span>)> = docs
         .iter()
         .map(|(doc, seg)| {
-            let sentences = seg.sentences.iter().map(|s| s.span).collect();
-            (matcher.scan(&doc.text), sentences)
+            let sentences: Vec<Span> = seg.sentences.iter().map(|s| s.span).collect();
+            (matcher.scan(&doc.text, &sentences), sentences)
         })
         .collect();
     let run = |order: usize, rule: &CompiledRule, k: usize, found: &mut Vec<(usize, Finding)>| {
