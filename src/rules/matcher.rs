@@ -533,30 +533,44 @@ impl Scan<'_> {
     /// cuts through a group, whose bits cannot tell where in it a literal
     /// lies.
     fn holds_all_from(&self, from: usize, slots: std::ops::Range<usize>, unit: Span) -> bool {
-        let mut to = from;
-        for g in &self.groups[from.min(self.groups.len())..] {
-            if g.start >= unit.end {
-                break;
+        let w = self.words;
+        let groups = &self.groups[from.min(self.groups.len())..];
+        // Nearly always the unit is a sentence, one group: its row alone.
+        let (rows, single) = if groups.first() == Some(&unit) {
+            (&self.bits[from * w..(from + 1) * w], true)
+        } else {
+            let mut to = from;
+            for g in groups {
+                if g.start >= unit.end {
+                    break;
+                }
+                if g.start < unit.start || g.end > unit.end {
+                    return true;
+                }
+                to += 1;
             }
-            if g.start < unit.start || g.end > unit.end {
-                return true;
-            }
-            to += 1;
-        }
-        let rows = &self.bits[from * self.words..to * self.words];
+            (&self.bits[from * w..to * w], false)
+        };
         slots.into_iter().all(|slot| {
             let (word, bit) = (slot / 64, 1u64 << (slot % 64));
-            rows.chunks_exact(self.words)
-                .any(|row| row[word] & bit != 0)
-                || {
-                    let hits = self.outside.slot(slot);
-                    !hits.is_empty()
-                        && first_inside(
-                            &hits[hits.partition_point(|h| (h.start as usize) < unit.start)..],
-                            unit,
-                        )
-                }
+            let in_rows = if single {
+                rows[word] & bit != 0
+            } else {
+                rows.chunks_exact(w).any(|row| row[word] & bit != 0)
+            };
+            in_rows || self.outside_inside(slot, unit)
         })
+    }
+
+    /// Whether a literal of `slot` that lies inside no group lies inside
+    /// `unit`.
+    fn outside_inside(&self, slot: usize, unit: Span) -> bool {
+        let hits = self.outside.slot(slot);
+        !hits.is_empty()
+            && first_inside(
+                &hits[hits.partition_point(|h| (h.start as usize) < unit.start)..],
+                unit,
+            )
     }
 
     /// For a unit without non-ASCII word characters, the pieces of rule
@@ -576,8 +590,9 @@ impl Scan<'_> {
             return None;
         }
         let blind = !self.literals_hold(unit);
+        let from = self.groups.partition_point(|g| g.end <= unit.start);
         for piece in &fast.pieces {
-            if self.piece_may_occur(piece, unit, blind) {
+            if blind || !piece.prefiltered || self.holds_all_from(from, piece.slots.clone(), unit) {
                 out.push(&piece.regex);
             }
         }
