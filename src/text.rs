@@ -578,14 +578,17 @@ fn is_role_byline(line: &str) -> bool {
         "Journalist",
         "Contributor",
     ];
+    // Checked first: most lines are paragraphs, far longer.
+    if line.len() > 90 {
+        return false;
+    }
     let Some((name, post)) = line.trim_end().split_once(", ") else {
         return false;
     };
     let capitalized = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     let name_words: Vec<&str> = name.split_whitespace().collect();
     let post_words: Vec<&str> = post.split_whitespace().collect();
-    line.len() <= 90
-        && (2..=4).contains(&name_words.len())
+    (2..=4).contains(&name_words.len())
         && name_words.iter().all(|w| capitalized(w))
         && (1..=5).contains(&post_words.len())
         && post_words.iter().all(|w| capitalized(w))
