@@ -1760,9 +1760,32 @@ fn shortest(set: &Set) -> usize {
     set.iter().map(Vec::len).min().unwrap_or(0)
 }
 
-/// How well a set filters: longer shortest literal, then fewer strings.
-fn selectivity(set: &Set) -> (usize, usize) {
-    (shortest(set), usize::MAX - set.len())
+/// How well a set filters: long enough to filter at all, then no word
+/// nearly every sentence has, then longer shortest literal, then fewer
+/// strings.
+fn selectivity(set: &Set) -> (bool, bool, usize, usize) {
+    (
+        shortest(set) >= MIN_LITERAL,
+        !set.iter().any(|l| is_common(l)),
+        shortest(set),
+        usize::MAX - set.len(),
+    )
+}
+
+/// Whether `literal` is one of the words that nearly every news sentence
+/// holds ("the", "and", "with"…), spaces around it aside. As long as
+/// another literal of a rule, however short, serves, it filters better:
+/// `named-according-to`'s "as per the" chose "the" over "per", and its
+/// piece then searched 77 % of all sentences.
+fn is_common(literal: &[u8]) -> bool {
+    const COMMON: &[&[u8]] = &[
+        b"the", b"and", b"that", b"for", b"with", b"was", b"were", b"from", b"his", b"her", b"has",
+        b"have", b"had", b"not", b"are", b"this", b"its", b"but", b"who", b"they", b"their",
+        b"which", b"been", b"will", b"would", b"also", b"into", b"about", b"after", b"than",
+        b"more", b"one", b"two", b"she", b"him", b"all", b"out", b"new", b"when", b"there",
+        b"other", b"some", b"what", b"over",
+    ];
+    COMMON.contains(&literal.trim_ascii())
 }
 
 /// A set usable as required literals: it holds no empty string.
@@ -1968,6 +1991,23 @@ mod tests {
         // Optional and unbounded pieces require nothing.
         assert!(sets(r"(?:said)?\w+").is_empty());
         assert!(sets(r"(?:ab|said)").is_empty(), "too short to help");
+    }
+
+    #[test]
+    fn words_every_sentence_has_are_chosen_last() {
+        // An alternation keeps one set per branch. For "according to the …"
+        // or "as per the …", "the" (one string of three letters) would rank
+        // above "according" or "per" (two strings); it is in nearly every
+        // sentence, so the two go first.
+        assert_eq!(
+            sets(r"(?i)(?:according\s+to|as\s+per)\s+the\s+\w+|officials\s+said"),
+            [["ccording", "officials", "per"]]
+        );
+        // Where a branch has nothing else, a common word still filters.
+        assert_eq!(
+            sets(r"(?i)\bthe\s+\w+|officials\s+said"),
+            [["officials", "the"]]
+        );
     }
 
     #[test]
