@@ -533,32 +533,45 @@ impl Scan<'_> {
     /// cuts through a group, whose bits cannot tell where in it a literal
     /// lies.
     fn holds_all_from(&self, from: usize, slots: std::ops::Range<usize>, unit: Span) -> bool {
+        self.rows(from, unit)
+            .is_none_or(|rows| self.holds_all_in(rows, slots, unit))
+    }
+
+    /// The rows of bits of the groups inside `unit`, the groups before
+    /// number `from` lying before it; `None` when `unit` cuts through a
+    /// group.
+    fn rows(&self, from: usize, unit: Span) -> Option<&[u64]> {
         let w = self.words;
         let groups = &self.groups[from.min(self.groups.len())..];
-        // Nearly always the unit is a sentence, one group: its row alone.
-        let (rows, single) = if groups.first() == Some(&unit) {
-            (&self.bits[from * w..(from + 1) * w], true)
-        } else {
-            let mut to = from;
-            for g in groups {
-                if g.start >= unit.end {
-                    break;
-                }
-                if g.start < unit.start || g.end > unit.end {
-                    return true;
-                }
-                to += 1;
+        // Nearly always the unit is a sentence, one group.
+        if groups.first() == Some(&unit) {
+            return Some(&self.bits[from * w..(from + 1) * w]);
+        }
+        let mut to = from;
+        for g in groups {
+            if g.start >= unit.end {
+                break;
             }
-            (&self.bits[from * w..to * w], false)
-        };
+            if g.start < unit.start || g.end > unit.end {
+                return None;
+            }
+            to += 1;
+        }
+        Some(&self.bits[from * w..to * w])
+    }
+
+    /// Whether every slot among `slots` has a bit in one of `rows` (see
+    /// [`rows`](Scan::rows)) or a literal outside the groups inside `unit`.
+    fn holds_all_in(&self, rows: &[u64], slots: std::ops::Range<usize>, unit: Span) -> bool {
+        let w = self.words;
         slots.into_iter().all(|slot| {
             let (word, bit) = (slot / 64, 1u64 << (slot % 64));
-            let in_rows = if single {
+            let in_rows = if rows.len() == w {
                 rows[word] & bit != 0
             } else {
                 rows.chunks_exact(w).any(|row| row[word] & bit != 0)
             };
-            in_rows || self.outside_inside(slot, unit)
+            in_rows || (!self.outside.hits.is_empty() && self.outside_inside(slot, unit))
         })
     }
 
@@ -590,9 +603,11 @@ impl Scan<'_> {
             return None;
         }
         let blind = !self.literals_hold(unit);
-        let from = self.groups.partition_point(|g| g.end <= unit.start);
+        let rows = self.rows(self.groups.partition_point(|g| g.end <= unit.start), unit);
         for piece in &fast.pieces {
-            if blind || !piece.prefiltered || self.holds_all_from(from, piece.slots.clone(), unit) {
+            let held =
+                || rows.is_none_or(|rows| self.holds_all_in(rows, piece.slots.clone(), unit));
+            if blind || !piece.prefiltered || held() {
                 out.push(&piece.regex);
             }
         }
