@@ -642,7 +642,6 @@ fn is_correction(line: &str) -> bool {
 /// annotated (decks two annotators listed as copy); 80 paragraphs of two to
 /// eight such lines (of one word or more), none annotated.
 fn is_title_line(line: &str, min_words: usize) -> bool {
-    let words = line.split_whitespace().count();
     // A deck may close on a quoted phrase ('Chief executive says audit is
     // "thorough and independent"'); a sentence closes its quotation after
     // its own full stop ('… called it "a farce."'), which stays copy.
@@ -650,15 +649,16 @@ fn is_title_line(line: &str, min_words: usize) -> bool {
         Some(inner) if !inner.ends_with(['.', '!', '?', ',', ';', ':', '…']) => inner,
         _ => line,
     };
-    (min_words..=30).contains(&words)
-        && line
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    // Every paragraph is asked: the cheap tests first, and words counted
+    // only as far as the limit.
+    line.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
         && !end.ends_with(['.', '!', '?', ':', ';', ',', '"', '”', '’', '\'', ')', '…'])
         && !line.contains(". ")
         && !line.contains("? ")
         && !line.contains("! ")
+        && (min_words..=30).contains(&line.split_whitespace().take(31).count())
 }
 
 /// A headline: up to 25 words, not ending like a sentence, not a quotation alone.
