@@ -64,9 +64,9 @@ pub use rules::{RuleError, RuleSet};
 /// 95.6–97.3 MB, with one thread's CPU the same within the noise
 /// (BENCHMARKS.md, "The thirteenth session's rules"). 64 again since the
 /// rules' conditions share their caches and the literal scan remembers
-/// literals by sentence: over 107,541 files 64 holds 89 MB against 85 MB
-/// for 32, for 12 % less CPU (BENCHMARKS.md, "Literals remembered by
-/// sentence").
+/// literals by sentence: over 107,541 files 64 held 88.9–89.5 MB against
+/// 83.8–84.6 MB for 32, for 12 % less CPU (88–93 MB over four later runs;
+/// BENCHMARKS.md, "Literals remembered by sentence").
 pub const BATCH: usize = 64;
 
 /// The source of the default scoring model, always loaded first.
