@@ -59,6 +59,9 @@ const MIN_LITERAL: usize = 3;
 /// Most literal sets one rule requires together (see [`required_literal_sets`]).
 const MAX_SETS: usize = 4;
 
+/// Most words of literal bits one scan keeps (see [`Matcher::scan`]).
+const MAX_BIT_WORDS: usize = 1 << 20;
+
 /// A set of literal strings (ASCII lowercased).
 type Set = BTreeSet<Vec<u8>>;
 
@@ -442,7 +445,21 @@ impl Matcher {
     /// spans took 27 KB an article: it is what a batch of documents held
     /// longest (BENCHMARKS.md, "Literals remembered by sentence").
     pub fn scan(&self, text: &str, groups: &[Span]) -> Scan<'_> {
+        self.scan_within(text, groups, MAX_BIT_WORDS)
+    }
+
+    /// [`scan`](Matcher::scan), keeping at most `max_words` words of bits.
+    fn scan_within(&self, text: &str, groups: &[Span], max_words: usize) -> Scan<'_> {
         let words = self.slot_count.div_ceil(64);
+        // The bits grow with sentences times sets, the spans with the
+        // literals found: past 8 MB of bits (a pack of 10,000 phrase rules
+        // has about 160 words a sentence, and its phrases seldom occur), the
+        // spans are kept instead.
+        let groups = if groups.len().saturating_mul(words) > max_words {
+            &[][..]
+        } else {
+            groups
+        };
         let mut bits = vec![0u64; groups.len() * words];
         let mut outside: Vec<(u32, Hit)> = Vec::new();
         // Hits keep 32-bit offsets; a longer text (only a library caller can
@@ -2156,6 +2173,27 @@ mod tests {
         // The literals do filter, and cut units are searched.
         assert!(filtered > 1000, "{filtered}");
         assert!(halves_kept > 0);
+    }
+
+    /// Past its limit of bits a scan keeps the literals' spans, and chooses
+    /// the same units.
+    #[test]
+    fn too_many_bits_keep_the_spans() {
+        let auditor = crate::Auditor::builtin().unwrap();
+        let rules = &auditor.rules.rules;
+        let m = Matcher::new(rules);
+        let text = "The weather was fine. Officials said so. He declined to comment.";
+        let seg = crate::text::segment(text);
+        let sentences: Vec<Span> = seg.sentences.iter().map(|s| s.span).collect();
+        let small = m.scan_within(text, &sentences, 8);
+        assert!(small.bits.is_empty() && !small.outside.hits.is_empty());
+        let full = m.scan(text, &sentences);
+        assert!(!full.bits.is_empty() && full.outside.hits.is_empty());
+        for i in 0..rules.len() {
+            let a: Vec<Span> = small.candidates(i, &sentences).collect();
+            let b: Vec<Span> = full.candidates(i, &sentences).collect();
+            assert_eq!(a, b);
+        }
     }
 
     /// A text too long for 32-bit hits records none, and every unit is then
